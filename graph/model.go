@@ -1,0 +1,193 @@
+// Package graph owns driftmap's model of a machine's service constellation:
+// typed nodes (services, jobs, wrappers, files, directories, manifests),
+// typed edges that point from a dependent to its dependency, and the
+// evidence (file, line, key, token) behind every edge.
+//
+// The package also owns the graph algorithms the queries need (strongly
+// connected components, shortest paths, reverse reachability). It knows
+// nothing about file formats (that is package sources) and nothing about
+// rules or output (packages queries and exporters).
+//
+// Invariants:
+//   - Node IDs are stable, readable strings of the form "kind:name".
+//   - A built Graph is immutable and every listing it returns is sorted:
+//     nodes by ID, edges by (from, to, kind), evidence by (file, line, key,
+//     token). Iteration order never depends on insertion order or on Go's
+//     map order, so the same input always yields the same bytes downstream.
+//   - Evidence never carries a credential-like value; callers redact
+//     before adding (see Redact).
+package graph
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Kind is the type of a node.
+type Kind string
+
+// Node kinds.
+const (
+	Service   Kind = "service"   // a logical service (instance key, catalog name, manifest name)
+	Job       Kind = "job"       // a launchd job, identified by its Label
+	Wrapper   Kind = "wrapper"   // an entry of the wrappers directory (script or symlink)
+	File      Kind = "file"      // any other file referenced by path
+	Directory Kind = "directory" // a directory referenced by path (WorkingDirectory, log parent)
+	Manifest  Kind = "manifest"  // a YAML service manifest
+)
+
+// Kinds lists every node kind in display order.
+var Kinds = []Kind{Service, Job, Wrapper, File, Directory, Manifest}
+
+// EdgeKind is the type of an edge. Edges point from dependent to dependency.
+type EdgeKind string
+
+// Edge kinds.
+const (
+	Requires   EdgeKind = "requires"    // service -> service
+	RunsAs     EdgeKind = "runs-as"     // service -> job
+	Exec       EdgeKind = "exec"        // job|wrapper -> wrapper|file: executed program or interpreted script
+	Source     EdgeKind = "source"      // wrapper -> file: `source`/`.` in a script
+	Symlink    EdgeKind = "symlink"     // wrapper|file -> file: symbolic link target
+	Describes  EdgeKind = "describes"   // manifest -> service
+	OtherJob   EdgeKind = "other-job"   // job -> job: KeepAlive.OtherJobEnabled
+	WorkingDir EdgeKind = "working-dir" // job -> directory: WorkingDirectory or RootDirectory
+	LogDir     EdgeKind = "log-dir"     // job -> directory: parent of StandardOutPath/StandardErrorPath
+)
+
+// State says whether a node is in force. Its meaning depends on the kind:
+//
+//	service:             Enabled, Disabled, Undefined (referenced, defined nowhere)
+//	job:                 Live, Disabled (Disabled key), Retired (retired file name or subdirectory), Undefined (named, no plist)
+//	wrapper, file, dir:  Present, Missing
+//	manifest:            Present
+type State string
+
+// Node states.
+const (
+	Enabled   State = "enabled"
+	Disabled  State = "disabled"
+	Undefined State = "undefined"
+	Live      State = "live"
+	Retired   State = "retired"
+	Present   State = "present"
+	Missing   State = "missing"
+)
+
+// InForce reports whether the state counts as running configuration:
+// an enabled service or a live job.
+func (s State) InForce() bool { return s == Enabled || s == Live }
+
+// Evidence says where a fact came from. File is the path as the user knows
+// it (inside --root for machine files, under the workspace for checked-in
+// files); Line is 1-based and 0 when the format does not give one; Key is
+// the key path that created the fact (e.g. "ProgramArguments[0]",
+// "services.voice-agent.requires[1]"); Token is the literal value as
+// written (a path, a name), redacted when credential-like.
+type Evidence struct {
+	File  string `json:"file"`
+	Line  int    `json:"line,omitempty"`
+	Key   string `json:"key,omitempty"`
+	Token string `json:"token,omitempty"`
+}
+
+// String renders evidence as file:line (key "token").
+func (e Evidence) String() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		b.WriteString(":")
+		b.WriteString(strconv.Itoa(e.Line))
+	}
+	if e.Key != "" {
+		b.WriteString(" ")
+		b.WriteString(e.Key)
+	}
+	if e.Token != "" {
+		b.WriteString(" ")
+		b.WriteString(strconv.Quote(e.Token))
+	}
+	return b.String()
+}
+
+func compareEvidence(a, b Evidence) int {
+	return cmp.Or(
+		cmp.Compare(a.File, b.File),
+		cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.Key, b.Key),
+		cmp.Compare(a.Token, b.Token),
+	)
+}
+
+// SortEvidence sorts and de-duplicates evidence in place and returns it.
+func SortEvidence(ev []Evidence) []Evidence {
+	slices.SortFunc(ev, compareEvidence)
+	return slices.Compact(ev)
+}
+
+// Port is a port claimed by a service, with where the claim is written.
+type Port struct {
+	Port     int      `json:"port"`
+	Evidence Evidence `json:"evidence"`
+}
+
+// Node is a vertex of the graph. Fields that do not apply to a kind are
+// zero and omitted from JSON.
+type Node struct {
+	ID    string `json:"id"`
+	Kind  Kind   `json:"kind"`
+	Name  string `json:"name"`
+	State State  `json:"state,omitempty"`
+
+	// Origins lists the kinds of source that define the node, sorted:
+	// "instance", "catalog", "auxiliary", "manifest", "config" for
+	// services; "plist" for jobs; "filesystem" for files.
+	Origins []string `json:"origins,omitempty"`
+	// Defined lists where the node is declared (plist Label, catalog
+	// entry, manifest name...).
+	Defined []Evidence `json:"defined,omitempty"`
+
+	Aliases    []string `json:"aliases,omitempty"`    // service: renamed_from names
+	Role       string   `json:"role,omitempty"`       // service: catalog role
+	Ports      []Port   `json:"ports,omitempty"`      // service: claimed ports
+	Label      string   `json:"label,omitempty"`      // job: launchd Label
+	Program    string   `json:"program,omitempty"`    // job: resolved executable path
+	Executable bool     `json:"executable,omitempty"` // file, wrapper: has an execute bit
+}
+
+// Edge is a typed, directed edge with the evidence that created it.
+type Edge struct {
+	From     string     `json:"from"`
+	To       string     `json:"to"`
+	Kind     EdgeKind   `json:"kind"`
+	Evidence []Evidence `json:"evidence"`
+}
+
+func compareEdge(a, b Edge) int {
+	return cmp.Or(
+		cmp.Compare(a.From, b.From),
+		cmp.Compare(a.To, b.To),
+		cmp.Compare(a.Kind, b.Kind),
+	)
+}
+
+// ID builds a node ID from a kind and a name.
+func ID(k Kind, name string) string { return string(k) + ":" + name }
+
+// SplitID splits a node ID into kind and name. ok is false when id has no
+// known kind prefix.
+func SplitID(id string) (k Kind, name string, ok bool) {
+	before, after, found := strings.Cut(id, ":")
+	if !found {
+		return "", "", false
+	}
+	for _, kk := range Kinds {
+		if string(kk) == before {
+			return kk, after, true
+		}
+	}
+	return "", "", false
+}
+
