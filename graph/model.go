@@ -48,7 +48,8 @@ type EdgeKind string
 const (
 	Requires   EdgeKind = "requires"    // service -> service
 	RunsAs     EdgeKind = "runs-as"     // service -> job
-	Exec       EdgeKind = "exec"        // job|wrapper -> wrapper|file: executed program or interpreted script
+	Exec       EdgeKind = "exec"        // job|wrapper -> wrapper|file: the program that is executed
+	Script     EdgeKind = "script"      // job -> wrapper|file: a script run by an interpreter (needs no execute bit)
 	Source     EdgeKind = "source"      // wrapper -> file: `source`/`.` in a script
 	Symlink    EdgeKind = "symlink"     // wrapper|file -> file: symbolic link target
 	Describes  EdgeKind = "describes"   // manifest -> service
@@ -155,6 +156,9 @@ type Node struct {
 	Label      string   `json:"label,omitempty"`      // job: launchd Label
 	Program    string   `json:"program,omitempty"`    // job: resolved executable path
 	Executable bool     `json:"executable,omitempty"` // file, wrapper: has an execute bit
+	// Detail qualifies the state, e.g. "not found in PATH /usr/bin:/bin"
+	// for a bare command name, or "symlink loop".
+	Detail string `json:"detail,omitempty"`
 }
 
 // Edge is a typed, directed edge with the evidence that created it.
@@ -190,4 +194,3 @@ func SplitID(id string) (k Kind, name string, ok bool) {
 	}
 	return "", "", false
 }
-

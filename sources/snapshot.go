@@ -6,7 +6,13 @@ import "github.com/driftmap/driftmap/graph"
 // the problems met while reading, the configured source directories and
 // the layout used.
 type Snapshot struct {
-	Graph    *graph.Graph
+	Graph *graph.Graph
+
+	// The parsed canonical inputs, for commands that render from them.
+	Instance  *Instance  // nil when instance.yaml is absent or unreadable
+	Catalog   *Catalog   // nil when the catalog is absent or unreadable
+	Manifests []Manifest // sorted by file
+
 	Problems []Problem
 	Dirs     []SourceDir
 	Layout   Layout

@@ -1,0 +1,52 @@
+# driftmap: make demo runs the audit on the bundled demo trees; make test
+# runs vet and the whole suite. Only Go is needed.
+GO        ?= go
+BIN       := bin/driftmap
+DEMO      := testdata/demo
+DEMO_HOME := /Users/bert
+
+.PHONY: all build demo test vet fmt bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/driftmap
+
+# demo audits the broken tree (findings expected, so its exit status 1 is
+# not a failure), writes its graph, then audits the remediated tree, which
+# must check clean.
+demo: build
+	@echo "== driftmap check: the broken tree ($(DEMO)/broken)"
+	@$(BIN) check --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace; \
+	  status=$$?; if [ $$status -gt 1 ]; then exit $$status; fi
+	@mkdir -p bin
+	@$(BIN) graph --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace > bin/demo-broken.dot
+	@echo
+	@echo "   graph written to bin/demo-broken.dot (render: dot -Tsvg bin/demo-broken.dot > bin/demo.svg)"
+	@echo
+	@echo "== driftmap check --fail-on warning: the remediated tree ($(DEMO)/clean)"
+	@$(BIN) check --fail-on warning --root $(DEMO)/clean/root --home $(DEMO_HOME) --workspace $(DEMO)/clean/workspace
+
+vet:
+	$(GO) vet ./...
+
+test: vet
+	$(GO) test ./...
+
+fmt:
+	gofmt -l -w .
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# fuzz runs every fuzz target briefly (FUZZTIME=1m for longer).
+FUZZTIME ?= 15s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin

@@ -1,0 +1,256 @@
+// Package cli wires driftmap's commands to flags. It parses arguments,
+// loads sources, runs queries and hands results to exporters; it holds no
+// logic of its own beyond choosing exit codes. Execute returns the exit
+// status so main stays one line.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/driftmap/driftmap/sources"
+)
+
+// Exit statuses.
+const (
+	ExitOK       = 0 // the command produced its answer; check found nothing at --fail-on
+	ExitFindings = 1 // check found a finding at or above --fail-on
+	ExitUsage    = 2 // usage or setup error
+)
+
+// Env is the process environment a command runs in.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// IsTerminal reports whether Stdout is a terminal (for colour).
+	IsTerminal bool
+}
+
+// Main runs driftmap with the real process environment.
+func Main() int {
+	return Execute(os.Args[1:], Env{
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		Getenv:     os.Getenv,
+		IsTerminal: isTerminal(os.Stdout),
+	})
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// command is one subcommand.
+type command struct {
+	name  string
+	args  string // synopsis of positional arguments
+	short string
+	long  string
+	flags func(fs *pflag.FlagSet, o *opts)
+	run   func(c *ctx, args []string) int
+}
+
+// opts holds every flag value; each command registers the ones it takes.
+type opts struct {
+	root, home, workspace string
+	prefixes              []string
+	format                string
+	failOn                string
+	focus                 string
+	depth                 int
+}
+
+// ctx is what a running command sees.
+type ctx struct {
+	env   Env
+	o     *opts
+	flags *pflag.FlagSet
+}
+
+// usageError is a command-line mistake: exit 2 with a hint.
+type usageError struct{ msg, hint string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func (c *ctx) fail(err error) int {
+	msg, hint := err.Error(), ""
+	var ue *usageError
+	var se *sources.SetupError
+	switch {
+	case errors.As(err, &ue):
+		hint = ue.hint
+	case errors.As(err, &se):
+		hint = se.Hint
+	}
+	fmt.Fprintf(c.env.Stderr, "driftmap: error: %s\n", msg)
+	if hint != "" {
+		fmt.Fprintf(c.env.Stderr, "driftmap: hint: %s\n", hint)
+	}
+	return ExitUsage
+}
+
+func commands() []*command {
+	return []*command{checkCmd, graphCmd, impactCmd, whyCmd, rulesCmd, explainCmd}
+}
+
+// Execute runs the command line args (without the program name) and
+// returns the exit status.
+func Execute(args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	c := &ctx{env: env, o: &opts{}}
+	if len(args) == 0 {
+		usage(env.Stderr)
+		return ExitUsage
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "--help":
+		if len(args) > 1 {
+			if cmd := find(args[1]); cmd != nil {
+				cmdUsage(env.Stdout, cmd)
+				return ExitOK
+			}
+			return c.fail(&usageError{fmt.Sprintf("unknown command %q", args[1]), "run 'driftmap help' for the list of commands"})
+		}
+		usage(env.Stdout)
+		return ExitOK
+	}
+	cmd := find(name)
+	if cmd == nil {
+		hint := "run 'driftmap help' for the list of commands"
+		if strings.HasPrefix(name, "-") {
+			hint = "flags go after the command name, e.g. 'driftmap check --root DIR'"
+		}
+		return c.fail(&usageError{fmt.Sprintf("unknown command %q", name), hint})
+	}
+	fs := pflag.NewFlagSet("driftmap "+cmd.name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	if cmd.flags != nil {
+		cmd.flags(fs, c.o)
+	}
+	help := fs.BoolP("help", "h", false, "show help for this command")
+	if err := fs.Parse(args[1:]); err != nil {
+		return c.fail(&usageError{err.Error(), fmt.Sprintf("run 'driftmap %s -h' for its flags", cmd.name)})
+	}
+	if *help {
+		cmdUsage(env.Stdout, cmd)
+		return ExitOK
+	}
+	c.flags = fs
+	return cmd.run(c, fs.Args())
+}
+
+func find(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `driftmap audits runtime drift in a launchd service constellation: it loads
+launchd plists, wrapper scripts, service manifests, instance.yaml and the
+runtime catalog into one dependency graph and reports what is dangling,
+cyclic, duplicated, unmanaged or drifted.
+
+Usage:
+  driftmap COMMAND [flags]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.short)
+	}
+	fmt.Fprint(w, `
+Every command takes --root, --home, --workspace and --label-prefix.
+Run 'driftmap help COMMAND' or 'driftmap COMMAND -h' for details.
+`)
+}
+
+func cmdUsage(w io.Writer, cmd *command) {
+	fmt.Fprintf(w, "Usage: driftmap %s [flags]%s\n\n%s\n", cmd.name, cmd.args, cmd.long)
+	fs := pflag.NewFlagSet(cmd.name, pflag.ContinueOnError)
+	fs.SortFlags = false
+	if cmd.flags != nil {
+		cmd.flags(fs, &opts{})
+	}
+	if fs.HasFlags() {
+		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
+	}
+}
+
+// layoutFlags registers the flags every audit command takes.
+func layoutFlags(fs *pflag.FlagSet, o *opts) {
+	fs.StringVar(&o.root, "root", "/", "audit the tree under `DIR` as if it were /")
+	fs.StringVar(&o.home, "home", "", "home directory `PATH` as seen inside the root (default $HOME)")
+	fs.StringVar(&o.workspace, "workspace", ".", "checked-in workspace `DIR` holding sanctum/runtime_catalog.yaml and driftmap.yaml")
+	fs.StringArrayVar(&o.prefixes, "label-prefix", nil, "audit launchd jobs whose Label starts with `PREFIX` (repeatable; default com.sanctum.; empty admits all)")
+}
+
+// load reads every source as the flags say.
+func (c *ctx) load() (*sources.Snapshot, error) {
+	o := c.o
+	home := o.home
+	if home == "" {
+		home = c.defaultHome()
+	}
+	if home == "" {
+		return nil, &usageError{"no home directory: $HOME is not set", "pass --home /Users/NAME"}
+	}
+	var prefixes []string
+	if c.flags.Changed("label-prefix") {
+		prefixes = slices.Clone(o.prefixes)
+	}
+	return sources.Load(sources.Options{
+		Root:          o.root,
+		Home:          home,
+		Workspace:     o.workspace,
+		LabelPrefixes: prefixes,
+	})
+}
+
+// defaultHome is $HOME, unless a --root is given whose Users directory
+// holds exactly one home: auditing a copied machine, that is the one.
+func (c *ctx) defaultHome() string {
+	home := c.env.Getenv("HOME")
+	if c.o.root == "/" || c.o.root == "" {
+		return home
+	}
+	if home != "" {
+		if fi, err := os.Stat(filepath.Join(c.o.root, home)); err == nil && fi.IsDir() {
+			return home
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(c.o.root, "Users"))
+	if err != nil {
+		return home
+	}
+	var users []string
+	for _, e := range entries {
+		if e.IsDir() && e.Name() != "Shared" && !strings.HasPrefix(e.Name(), ".") {
+			users = append(users, e.Name())
+		}
+	}
+	if len(users) == 1 {
+		return "/Users/" + users[0]
+	}
+	return home
+}
+
+// color reports whether output should be coloured.
+func (c *ctx) color() bool {
+	return c.env.IsTerminal && c.env.Getenv("NO_COLOR") == ""
+}

@@ -1,0 +1,261 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/driftmap/driftmap/exporters"
+	"github.com/driftmap/driftmap/queries"
+)
+
+var checkCmd = &command{
+	name:  "check",
+	short: "run every rule and report findings",
+	long: `Loads every source and runs every rule (see 'driftmap rules'). Exits 0 when
+no finding is at or above --fail-on, 1 when one is, 2 on a usage or setup
+error.`,
+	flags: func(fs *pflag.FlagSet, o *opts) {
+		fs.StringVar(&o.format, "format", "text", "output `FORMAT`: text, json or dot")
+		fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or never")
+		layoutFlags(fs, o)
+	},
+	run: runCheck,
+}
+
+func runCheck(c *ctx, args []string) int {
+	if len(args) > 0 {
+		return c.fail(&usageError{fmt.Sprintf("check takes no arguments, got %q", args[0]), "run 'driftmap check -h'"})
+	}
+	failOn := queries.Severity(-1)
+	if c.o.failOn != "never" {
+		s, err := queries.ParseSeverity(c.o.failOn)
+		if err != nil {
+			return c.fail(&usageError{fmt.Sprintf("invalid --fail-on %q", c.o.failOn), "use error, warning, info or never"})
+		}
+		failOn = s
+	}
+	f, err := exporters.CheckFormatter(c.o.format, exporters.Options{Color: c.color()})
+	if err != nil {
+		return c.fail(&usageError{err.Error(), "use --format text, json or dot"})
+	}
+	snap, err := c.load()
+	if err != nil {
+		return c.fail(err)
+	}
+	findings := queries.Run(snap, queries.All())
+	if err := f.Format(c.env.Stdout, &exporters.Report{Findings: findings, Graph: snap.Graph}); err != nil {
+		return c.fail(err)
+	}
+	if failOn >= 0 {
+		for _, fd := range findings {
+			if fd.Severity >= failOn {
+				return ExitFindings
+			}
+		}
+	}
+	return ExitOK
+}
+
+var graphCmd = &command{
+	name:  "graph",
+	short: "export the dependency graph as DOT or JSON",
+	long: `Writes the whole graph, or the neighbourhood of --focus, to standard output.
+DOT groups nodes by kind and colours them by their worst finding; render it
+with Graphviz (dot -Tsvg). Exits 0 whatever the findings.`,
+	flags: func(fs *pflag.FlagSet, o *opts) {
+		fs.StringVar(&o.format, "format", "dot", "output `FORMAT`: dot or json")
+		fs.StringVar(&o.focus, "focus", "", "only the nodes around `NODE` (an ID, service name, Label or path)")
+		fs.IntVar(&o.depth, "depth", 2, "with --focus, how many edges away from it to go (-1: no limit)")
+		layoutFlags(fs, o)
+	},
+	run: runGraph,
+}
+
+func runGraph(c *ctx, args []string) int {
+	if len(args) > 0 {
+		return c.fail(&usageError{fmt.Sprintf("graph takes no arguments, got %q", args[0]), "use --focus NODE to export part of the graph"})
+	}
+	if c.o.format != "dot" && c.o.format != "json" {
+		return c.fail(&usageError{fmt.Sprintf("unknown format %q for graph", c.o.format), "use --format dot or json"})
+	}
+	if c.flags.Changed("depth") && c.o.focus == "" {
+		return c.fail(&usageError{"--depth needs --focus", "pass --focus NODE"})
+	}
+	snap, err := c.load()
+	if err != nil {
+		return c.fail(err)
+	}
+	g := snap.Graph
+	worst := queries.Worst(queries.Run(snap, queries.All()))
+	if c.o.focus != "" {
+		id, note, err := queries.Resolve(g, c.o.focus, snap.Layout.Home)
+		if err != nil {
+			return c.fail(notFound(err))
+		}
+		if note != "" {
+			fmt.Fprintf(c.env.Stderr, "driftmap: note: %s\n", note)
+		}
+		g = g.Subgraph(g.Neighbourhood(id, c.o.depth))
+	}
+	if c.o.format == "json" {
+		err = exporters.GraphJSON(c.env.Stdout, g, worst)
+	} else {
+		err = exporters.GraphDOT(c.env.Stdout, g, worst)
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	return ExitOK
+}
+
+var impactCmd = &command{
+	name:  "impact",
+	args:  " TARGET",
+	short: "list what breaks if TARGET is removed",
+	long: `Lists every node with a dependency path to TARGET, as a tree, with the
+evidence of each edge and each node's distance. TARGET may be a node ID
+(service:voice-agent), a service name or old name, a launchd Label or a
+path. Exits 0 when it produced the answer, 2 when TARGET is unknown.`,
+	flags: func(fs *pflag.FlagSet, o *opts) {
+		fs.StringVar(&o.format, "format", "text", "output `FORMAT`: text or json")
+		layoutFlags(fs, o)
+	},
+	run: runImpact,
+}
+
+func runImpact(c *ctx, args []string) int {
+	if len(args) != 1 {
+		return c.fail(&usageError{"impact takes exactly one TARGET", "e.g. 'driftmap impact qwen3-tts' or 'driftmap impact ~/.sanctum/bin/proxy'"})
+	}
+	if c.o.format != "text" && c.o.format != "json" {
+		return c.fail(&usageError{fmt.Sprintf("unknown format %q for impact", c.o.format), "use --format text or json"})
+	}
+	snap, err := c.load()
+	if err != nil {
+		return c.fail(err)
+	}
+	id, note, err := queries.Resolve(snap.Graph, args[0], snap.Layout.Home)
+	if err != nil {
+		return c.fail(notFound(err))
+	}
+	im := queries.ImpactOf(snap.Graph, id)
+	if id != args[0] {
+		im.ResolvedFrom = args[0]
+	}
+	im.Note = note
+	if c.o.format == "json" {
+		err = exporters.ImpactJSON(c.env.Stdout, im)
+	} else {
+		err = exporters.ImpactText(c.env.Stdout, im)
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	return ExitOK
+}
+
+var whyCmd = &command{
+	name:  "why",
+	args:  " FROM TO",
+	short: "show one shortest dependency path from FROM to TO",
+	long: `Prints one shortest path of dependency edges from FROM to TO, with the
+evidence of each edge. FROM and TO are resolved like impact's TARGET. Exits
+0 when it produced the answer (including "does not depend"), 2 when a node
+is unknown.`,
+	flags: func(fs *pflag.FlagSet, o *opts) {
+		fs.StringVar(&o.format, "format", "text", "output `FORMAT`: text or json")
+		layoutFlags(fs, o)
+	},
+	run: runWhy,
+}
+
+func runWhy(c *ctx, args []string) int {
+	if len(args) != 2 {
+		return c.fail(&usageError{"why takes exactly two nodes, FROM and TO", "e.g. 'driftmap why voice-agent /usr/bin/python3'"})
+	}
+	if c.o.format != "text" && c.o.format != "json" {
+		return c.fail(&usageError{fmt.Sprintf("unknown format %q for why", c.o.format), "use --format text or json"})
+	}
+	snap, err := c.load()
+	if err != nil {
+		return c.fail(err)
+	}
+	var ids [2]string
+	for i, a := range args {
+		id, note, err := queries.Resolve(snap.Graph, a, snap.Layout.Home)
+		if err != nil {
+			return c.fail(notFound(err))
+		}
+		if note != "" {
+			fmt.Fprintf(c.env.Stderr, "driftmap: note: %s\n", note)
+		}
+		ids[i] = id
+	}
+	y := queries.WhyOf(snap.Graph, ids[0], ids[1])
+	if c.o.format == "json" {
+		err = exporters.WhyJSON(c.env.Stdout, y)
+	} else {
+		err = exporters.WhyText(c.env.Stdout, y)
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	return ExitOK
+}
+
+func notFound(err error) error {
+	var nf *queries.NotFoundError
+	if errors.As(err, &nf) {
+		hint := "name a node ID (service:NAME, job:LABEL, file:/PATH), a service name, a Label or a path; 'driftmap graph --format json' lists them"
+		if nf.Suggest != "" {
+			hint = fmt.Sprintf("did you mean %q?", nf.Suggest)
+		}
+		return &usageError{err.Error(), hint}
+	}
+	return err
+}
+
+var rulesCmd = &command{
+	name:  "rules",
+	short: "list every rule with its severity and title",
+	long:  `Lists every rule 'driftmap check' runs. 'driftmap explain RULE' shows its documentation.`,
+	run: func(c *ctx, args []string) int {
+		for _, r := range queries.All() {
+			fmt.Fprintf(c.env.Stdout, "%-20s %-8s %s\n", r.Name, r.Severity, r.Title)
+		}
+		return ExitOK
+	},
+}
+
+var explainCmd = &command{
+	name:  "explain",
+	args:  " RULE",
+	short: "show a rule's documentation and an example finding",
+	long:  `Prints what RULE checks, why it matters, how to fix what it finds, and an example.`,
+	run: func(c *ctx, args []string) int {
+		if len(args) != 1 {
+			return c.fail(&usageError{"explain takes exactly one RULE", "run 'driftmap rules' for the list"})
+		}
+		r, ok := queries.Lookup(args[0])
+		if !ok {
+			var names []string
+			for _, r := range queries.All() {
+				names = append(names, r.Name)
+			}
+			hint := "run 'driftmap rules' for the list"
+			if s := queries.Suggest(args[0], names); s != "" {
+				hint = fmt.Sprintf("did you mean %q?", s)
+			}
+			return c.fail(&usageError{fmt.Sprintf("unknown rule %q", args[0]), hint})
+		}
+		w := c.env.Stdout
+		fmt.Fprintf(w, "%s (%s): %s\n\n%s\n", r.Name, r.Severity, r.Title, strings.TrimSpace(r.Doc))
+		if r.Example != "" {
+			fmt.Fprintf(w, "\nExample:\n  %s\n", r.Example)
+		}
+		return ExitOK
+	},
+}

@@ -1,0 +1,241 @@
+package exporters
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/queries"
+)
+
+// Report is what `driftmap check` formats: the findings, already sorted by
+// queries.Compare (errors, then warnings, then info), and the graph they
+// were found in. A nil Graph is treated as an empty graph.
+type Report struct {
+	Findings []queries.Finding
+	Graph    *graph.Graph
+}
+
+// Formatter renders a Report.
+type Formatter interface {
+	Format(w io.Writer, r *Report) error
+}
+
+// Options tune the check formatters.
+type Options struct {
+	// Color colours the severity word of text output with ANSI escape
+	// codes. Other formats ignore it.
+	Color bool
+}
+
+// CheckFormats lists the names CheckFormatter accepts, sorted.
+var CheckFormats = []string{"dot", "json", "text"}
+
+// CheckFormatter returns the formatter called name: "text", "json" or
+// "dot". An unknown name is an error that lists the valid ones.
+func CheckFormatter(name string, opts Options) (Formatter, error) {
+	switch name {
+	case "text":
+		return textFormatter{color: opts.Color}, nil
+	case "json":
+		return jsonFormatter{}, nil
+	case "dot":
+		return dotFormatter{}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (want %s)", name, strings.Join(CheckFormats, ", "))
+}
+
+// graphOf returns r.Graph, or an empty graph when it is nil.
+func (r *Report) graphOf() *graph.Graph {
+	if r.Graph == nil {
+		return graph.NewBuilder().Build()
+	}
+	return r.Graph
+}
+
+// textFormatter prints one line per finding, in the style of compilers
+// and linters so editors can jump to it:
+//
+//	file:line: severity: message [rule]
+//
+// followed, for a finding with several pieces of evidence, by one indented
+// line per piece not already shown as the location, then a blank line and
+// a summary.
+type textFormatter struct{ color bool }
+
+// ANSI SGR sequences for the severity word.
+const (
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiReset  = "\x1b[0m"
+)
+
+func (f textFormatter) severity(s queries.Severity) string {
+	if !f.color {
+		return s.String()
+	}
+	var c string
+	switch s {
+	case queries.Error:
+		c = ansiRed
+	case queries.Warning:
+		c = ansiYellow
+	default:
+		c = ansiCyan
+	}
+	return c + s.String() + ansiReset
+}
+
+// Format implements Formatter.
+func (f textFormatter) Format(w io.Writer, r *Report) error {
+	var b bytes.Buffer
+	for _, fd := range r.Findings {
+		if loc := findingLocation(fd); loc != "" {
+			b.WriteString(loc)
+			b.WriteString(": ")
+		}
+		fmt.Fprintf(&b, "%s: %s [%s]\n", f.severity(fd.Severity), fd.Message, fd.Rule)
+		for _, ev := range furtherEvidence(fd) {
+			b.WriteString("\t")
+			b.WriteString(evidenceLine(ev))
+			b.WriteString("\n")
+		}
+	}
+	if len(r.Findings) > 0 {
+		b.WriteString("\n")
+	}
+	b.WriteString(summaryLine(queries.Summarize(r.Findings), r.Graph))
+	b.WriteString("\n")
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// findingLocation is "file:line", "file" when the line is unknown, or the
+// subject when the finding has no file.
+func findingLocation(fd queries.Finding) string {
+	if fd.File == "" {
+		return fd.Subject
+	}
+	if fd.Line > 0 {
+		return fd.File + ":" + strconv.Itoa(fd.Line)
+	}
+	return fd.File
+}
+
+// furtherEvidence returns the evidence worth printing under a finding: none
+// when there is at most one piece (the location already points at it),
+// otherwise every piece except the first one at the finding's location.
+func furtherEvidence(fd queries.Finding) []graph.Evidence {
+	if len(fd.Evidence) < 2 {
+		return nil
+	}
+	out := make([]graph.Evidence, 0, len(fd.Evidence))
+	skipped := false
+	for _, ev := range fd.Evidence {
+		if !skipped && ev.File == fd.File && ev.Line == fd.Line {
+			skipped = true
+			continue
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// evidenceLine renders evidence as `file:line: key "token"`: the
+// location in the form editors recognise, then the rest as
+// graph.Evidence.String renders it.
+func evidenceLine(ev graph.Evidence) string {
+	loc := graph.Evidence{File: ev.File, Line: ev.Line}.String()
+	rest := graph.Evidence{Key: ev.Key, Token: ev.Token}.String() // " key \"token\"" or ""
+	if rest == "" {
+		return loc
+	}
+	return loc + ":" + rest
+}
+
+// summaryLine is "N errors, N warnings, N info in G nodes, E edges".
+func summaryLine(s queries.Summary, g *graph.Graph) string {
+	line := plural(s.Errors, "error", "errors") + ", " +
+		plural(s.Warnings, "warning", "warnings") + ", " +
+		strconv.Itoa(s.Infos) + " info"
+	nodes, edges := 0, 0
+	if g != nil {
+		nodes, edges = len(g.Nodes()), len(g.Edges())
+	}
+	return line + " in " + plural(nodes, "node", "nodes") + ", " + plural(edges, "edge", "edges")
+}
+
+// plural returns "1 thing" or "n things".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// jsonFormatter renders the report as a CheckSchema document.
+type jsonFormatter struct{}
+
+type checkJSON struct {
+	Schema   string        `json:"schema"`
+	Summary  summaryJSON   `json:"summary"`
+	Findings []findingJSON `json:"findings"`
+}
+
+type summaryJSON struct {
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Infos    int `json:"infos"`
+	Nodes    int `json:"nodes"`
+	Edges    int `json:"edges"`
+}
+
+// findingJSON is a queries.Finding with every member always present.
+type findingJSON struct {
+	Rule     string           `json:"rule"`
+	Severity queries.Severity `json:"severity"`
+	Subject  string           `json:"subject"`
+	Message  string           `json:"message"`
+	File     string           `json:"file"`
+	Line     int              `json:"line"`
+	Evidence []evidenceJSON   `json:"evidence"`
+}
+
+// Format implements Formatter.
+func (jsonFormatter) Format(w io.Writer, r *Report) error {
+	g := r.graphOf()
+	s := queries.Summarize(r.Findings)
+	doc := checkJSON{
+		Schema: CheckSchema,
+		Summary: summaryJSON{
+			Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos,
+			Nodes: len(g.Nodes()), Edges: len(g.Edges()),
+		},
+		Findings: make([]findingJSON, 0, len(r.Findings)),
+	}
+	for _, fd := range r.Findings {
+		doc.Findings = append(doc.Findings, findingJSON{
+			Rule:     fd.Rule,
+			Severity: fd.Severity,
+			Subject:  fd.Subject,
+			Message:  fd.Message,
+			File:     fd.File,
+			Line:     fd.Line,
+			Evidence: toEvidenceJSON(fd.Evidence),
+		})
+	}
+	return writeJSON(w, doc)
+}
+
+// dotFormatter renders the whole graph as GraphDOT does, each node
+// coloured by the worst finding about it.
+type dotFormatter struct{}
+
+// Format implements Formatter.
+func (dotFormatter) Format(w io.Writer, r *Report) error {
+	return GraphDOT(w, r.graphOf(), queries.Worst(r.Findings))
+}

@@ -1,0 +1,66 @@
+package queries
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/driftmap/driftmap/graph"
+)
+
+// noun names a node for a message: "job com.sanctum.x", "service
+// voice-agent", "/Users/bert/.sanctum/bin/x".
+func noun(n *graph.Node) string {
+	switch n.Kind {
+	case graph.Job:
+		return "job " + n.Label
+	case graph.Service:
+		return "service " + n.Name
+	case graph.Wrapper:
+		return "wrapper " + n.Name
+	case graph.Manifest:
+		return "manifest " + n.Name
+	case graph.Directory:
+		return "directory " + n.Name
+	}
+	return n.Name
+}
+
+// node returns the node with id; rules only ask for IDs the graph holds.
+func node(g *graph.Graph, id string) *graph.Node {
+	n, ok := g.Node(id)
+	if !ok {
+		return &graph.Node{ID: id, Name: id}
+	}
+	return n
+}
+
+// firstKey returns the key of the first evidence, or "".
+func firstKey(ev []graph.Evidence) string {
+	if len(ev) == 0 {
+		return ""
+	}
+	return ev[0].Key
+}
+
+// where renders "file:line" for a message.
+func where(ev graph.Evidence) string {
+	if ev.Line > 0 {
+		return fmt.Sprintf("%s:%d", ev.File, ev.Line)
+	}
+	return ev.File
+}
+
+// list joins names as "a, b and c".
+func list(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// norm makes names written with '_' and '-' compare equal, as sources
+// does when it joins them.
+func norm(s string) string { return strings.ReplaceAll(s, "_", "-") }

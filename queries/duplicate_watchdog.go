@@ -1,0 +1,69 @@
+package queries
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/driftmap/driftmap/graph"
+)
+
+// DuplicateWatchdog reports more than one live watchdog job.
+var DuplicateWatchdog = &Rule{
+	Name:     "duplicate-watchdog",
+	Severity: Error,
+	Title:    "more than one live job holds the watchdog role",
+	Doc: `Two watchdog generations running at once fight: both restart services,
+both page, each undoes the other's remediation. A live job holds the
+watchdog role when the catalog gives its service "role: watchdog", or
+when its Label, plist file name or program name contains a watchdog
+pattern (default "watchdog" and "living-force"; set watchdog_patterns in
+driftmap.yaml). Retire every generation but one: move its plist into a
+retired-YYYY-MM-DD/ folder and unload it.`,
+	Example: `/Users/bert/Library/LaunchAgents/com.sanctum.living-force.plist:6: error: 2 live jobs hold the watchdog role: com.sanctum.living-force (name matches "living-force") and com.sanctum.watchdog (catalog role: watchdog); retire all but one [duplicate-watchdog]`,
+	Run: func(p *Pass) {
+		g := p.Graph
+		var holders []string
+		var ev []graph.Evidence
+		subject := ""
+		for _, j := range g.NodesOf(graph.Job) {
+			if j.State != graph.Live || len(j.Defined) == 0 {
+				continue
+			}
+			why := watchdogReason(g, j, p.Layout.WatchdogPattern)
+			if why == "" {
+				continue
+			}
+			if subject == "" {
+				subject = j.ID
+			}
+			holders = append(holders, fmt.Sprintf("%s (%s)", j.Label, why))
+			ev = append(ev, j.Defined...)
+		}
+		if len(holders) < 2 {
+			return
+		}
+		p.ReportAt(ev[0], subject, fmt.Sprintf("%d live jobs hold the watchdog role: %s; retire all but one", len(holders), list(holders)), ev...)
+	},
+}
+
+// watchdogReason says why job j holds the watchdog role, or "".
+func watchdogReason(g *graph.Graph, j *graph.Node, patterns []string) string {
+	for _, e := range g.To(j.ID, graph.RunsAs) {
+		if s := node(g, e.From); s.Role == "watchdog" {
+			return "catalog role: watchdog"
+		}
+	}
+	names := []string{j.Label, path.Base(j.Defined[0].File), path.Base(j.Program)}
+	for _, pat := range patterns {
+		if pat == "" {
+			continue
+		}
+		for _, n := range names {
+			if strings.Contains(strings.ToLower(n), strings.ToLower(pat)) {
+				return fmt.Sprintf("name matches %q", pat)
+			}
+		}
+	}
+	return ""
+}

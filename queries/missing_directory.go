@@ -1,0 +1,29 @@
+package queries
+
+import (
+	"fmt"
+
+	"github.com/driftmap/driftmap/graph"
+)
+
+// MissingDirectory reports configured source directories that are absent.
+var MissingDirectory = &Rule{
+	Name:     "missing-directory",
+	Severity: Error,
+	Title:    "a configured source directory does not exist",
+	Doc: `The manifests directory (~/.sanctum/services by default) and the wrappers
+directory (~/.sanctum/bin) are expected to exist: docs, scripts and
+other tools read them. When one is missing, nothing it should hold can
+be audited. Create it (for manifests, "driftmap render" does), or set
+its real place in driftmap.yaml.`,
+	Example: `/Users/bert/.sanctum/services: error: manifests directory /Users/bert/.sanctum/services does not exist [missing-directory]`,
+	Run: func(p *Pass) {
+		for _, d := range p.Dirs {
+			if d.Exists {
+				continue
+			}
+			p.ReportAt(graph.Evidence{File: d.Path}, graph.ID(graph.Directory, d.Path),
+				fmt.Sprintf("%s directory %s does not exist", d.Name, d.Path), d.Evidence)
+		}
+	},
+}

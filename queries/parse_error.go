@@ -1,0 +1,22 @@
+package queries
+
+import "github.com/driftmap/driftmap/graph"
+
+// ParseError reports sources that cannot be read or parsed.
+var ParseError = &Rule{
+	Name:     "parse-error",
+	Severity: Error,
+	Title:    "a source file cannot be parsed",
+	Doc: `A plist, YAML file or wrapper script could not be read or parsed: a
+syntax error, a duplicate YAML key, or a value of the wrong type (for
+example ProgramArguments written as a string). driftmap reports the file
+and line when the format gives one and audits everything else; whatever
+the broken file would have contributed is missing from the graph, so fix
+it first.`,
+	Example: `/Users/bert/Library/LaunchAgents/com.sanctum.proxy.plist:9: error: ProgramArguments must be an array of strings, found a string [parse-error]`,
+	Run: func(p *Pass) {
+		for _, pr := range p.Problems {
+			p.Report("", pr.Message, graph.Evidence{File: pr.File, Line: pr.Line, Key: pr.Key})
+		}
+	},
+}

@@ -1,0 +1,44 @@
+package queries
+
+import "slices"
+
+// All returns every rule, sorted by name. The slice is new on every call.
+func All() []*Rule {
+	rules := []*Rule{
+		ParseError,
+		MissingTarget,
+		MissingLogDir,
+		NotExecutable,
+		MissingDirectory,
+		UnknownDependency,
+		RenamedReference,
+		DisabledDependency,
+		DependencyCycle,
+		DuplicateWatchdog,
+		DuplicateLabel,
+		PortConflict,
+		MissingJob,
+		Unmanaged,
+		OrphanWrapper,
+	}
+	slices.SortFunc(rules, func(a, b *Rule) int {
+		if a.Name < b.Name {
+			return -1
+		}
+		if a.Name > b.Name {
+			return 1
+		}
+		return 0
+	})
+	return rules
+}
+
+// Lookup returns the rule with the given name.
+func Lookup(name string) (*Rule, bool) {
+	for _, r := range All() {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,152 @@
+package queries
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/driftmap/driftmap/sources"
+)
+
+var update = flag.Bool("update", false, "rewrite the want sections of testdata/rules/*.txtar")
+
+// Each testdata/rules/NAME.txtar is a small machine: files under root/
+// (home is /Users/bert) and workspace/. Files whose content starts with
+// "#!" are made executable; a ".symlinks" file lists "path -> target"
+// lines (paths under root/). The archive comment's first line names the
+// rules to run ("rules: a b"); the "want" file lists their findings, one
+// per line, as "rule: file:line: message" with paths relative to the
+// temporary root. Run with -update to rewrite want after a deliberate
+// change, and review the diff.
+func TestRules(t *testing.T) {
+	files, err := filepath.Glob("testdata/rules/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no rule fixtures: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rules := ruleList(t, ar.Comment)
+			dir := t.TempDir()
+			var want string
+			for _, f := range ar.Files {
+				switch f.Name {
+				case "want":
+					want = string(f.Data)
+					continue
+				case ".symlinks":
+					for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
+						name, target, ok := strings.Cut(line, " -> ")
+						if !ok {
+							t.Fatalf("bad .symlinks line %q", line)
+						}
+						p := filepath.Join(dir, name)
+						mustDo(t, os.MkdirAll(filepath.Dir(p), 0o755))
+						mustDo(t, os.Symlink(target, p))
+					}
+					continue
+				}
+				p := filepath.Join(dir, f.Name)
+				mustDo(t, os.MkdirAll(filepath.Dir(p), 0o755))
+				if strings.HasSuffix(f.Name, "/.keep") {
+					continue // an empty directory
+				}
+				mode := os.FileMode(0o644)
+				if strings.HasPrefix(string(f.Data), "#!") {
+					mode = 0o755
+				}
+				mustDo(t, os.WriteFile(p, f.Data, mode))
+			}
+			mustDo(t, os.MkdirAll(filepath.Join(dir, "root"), 0o755))
+			mustDo(t, os.MkdirAll(filepath.Join(dir, "workspace"), 0o755))
+			got := runFixture(t, dir, rules)
+			if *update {
+				for i := range ar.Files {
+					if ar.Files[i].Name == "want" {
+						ar.Files[i].Data = []byte(got)
+					}
+				}
+				mustDo(t, os.WriteFile(file, txtar.Format(ar), 0o644))
+				return
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("findings (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func ruleList(t *testing.T, comment []byte) []*Rule {
+	line, _, _ := strings.Cut(string(comment), "\n")
+	names, ok := strings.CutPrefix(line, "rules:")
+	if !ok {
+		t.Fatalf("archive comment must start with 'rules:', got %q", line)
+	}
+	var rules []*Rule
+	for _, n := range strings.Fields(names) {
+		r, ok := Lookup(n)
+		if !ok {
+			t.Fatalf("unknown rule %q", n)
+		}
+		rules = append(rules, r)
+	}
+	return rules
+}
+
+func runFixture(t *testing.T, dir string, rules []*Rule) string {
+	t.Helper()
+	root := filepath.Join(dir, "root")
+	ws := filepath.Join(dir, "workspace")
+	snap, err := sources.Load(sources.Options{Root: root, Home: "/Users/bert", Workspace: ws})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, f := range Run(snap, rules) {
+		file := strings.TrimPrefix(f.File, dir+string(filepath.Separator))
+		loc := file
+		if f.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", file, f.Line)
+		}
+		msg := strings.ReplaceAll(f.Message, dir+string(filepath.Separator), "")
+		fmt.Fprintf(&b, "%s: %s: %s\n", f.Rule, loc, msg)
+	}
+	return b.String()
+}
+
+func mustDo(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRegistry checks every rule is documented and has a fixture.
+func TestRegistry(t *testing.T) {
+	var names []string
+	for _, r := range All() {
+		names = append(names, r.Name)
+		if r.Title == "" || len(r.Doc) < 80 || r.Example == "" || r.Run == nil {
+			t.Errorf("rule %s lacks a title, documentation, example or Run", r.Name)
+		}
+		if !strings.HasSuffix(r.Example, "["+r.Name+"]") {
+			t.Errorf("rule %s: example does not end with [%s]", r.Name, r.Name)
+		}
+		if _, err := os.Stat(filepath.Join("testdata", "rules", r.Name+".txtar")); err != nil {
+			t.Errorf("rule %s has no testdata/rules/%s.txtar", r.Name, r.Name)
+		}
+	}
+	if !slices.IsSorted(names) {
+		t.Errorf("All() is not sorted: %v", names)
+	}
+}

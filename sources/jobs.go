@@ -1,0 +1,203 @@
+package sources
+
+import (
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/driftmap/driftmap/graph"
+)
+
+// retiredSuffixes are what follows ".plist" in the name of a plist that
+// has been set aside. launchd only loads names ending in ".plist", so
+// these never run; driftmap shows them as retired and never checks them.
+var retiredSuffixes = []string{".disabled", ".retired", ".bak", ".pre-", ".failed"}
+
+// classifyPlist says whether name is a plist driftmap loads and whether
+// it is retired. Any other ".plist.*" name is retired too: launchd
+// ignores it.
+func classifyPlist(name string) (isPlist, retired bool) {
+	if strings.HasSuffix(name, ".plist") {
+		return true, false
+	}
+	i := strings.LastIndex(name, ".plist.")
+	if i < 0 {
+		return false, false
+	}
+	return true, true
+}
+
+// plistFile is a plist found in a launchd directory.
+type plistFile struct {
+	path    string // inside root
+	rel     string // relative to its launchd directory
+	retired bool   // retired name, or inside a subdirectory
+}
+
+// maxPlistDepth bounds the walk into subdirectories of a launchd
+// directory (retired-*/ folders and the like).
+const maxPlistDepth = 4
+
+func (ld *loader) scanLaunchDir(dir, rel string, depth int, out *[]plistFile) {
+	entries, err := ld.fs.ReadDir(path.Join(dir, rel))
+	if err != nil {
+		return // a launchd directory that does not exist is normal
+	}
+	for _, e := range entries {
+		name := e.Name()
+		r := path.Join(rel, name)
+		if e.IsDir() {
+			if depth < maxPlistDepth {
+				ld.scanLaunchDir(dir, r, depth+1, out)
+			}
+			continue
+		}
+		isPlist, retired := classifyPlist(name)
+		if !isPlist {
+			continue
+		}
+		*out = append(*out, plistFile{path: path.Join(dir, r), rel: r, retired: retired || depth > 0})
+	}
+}
+
+func (ld *loader) inScope(label, file string) bool {
+	base := path.Base(file)
+	for _, p := range ld.l.LabelPrefixes {
+		if strings.HasPrefix(label, p) || strings.HasPrefix(base, p) {
+			return true
+		}
+	}
+	return false
+}
+
+type loadedJob struct {
+	f   plistFile
+	job PlistJob
+}
+
+func (ld *loader) loadLaunchd() {
+	var files []plistFile
+	for _, d := range ld.l.LaunchDirs {
+		p, ok := ld.l.InRoot(d)
+		if !ok {
+			continue
+		}
+		ld.scanLaunchDir(p, "", 0, &files)
+	}
+	var live, rest []loadedJob
+	for _, f := range files {
+		data, err := ld.fs.ReadFile(f.path)
+		if err != nil {
+			if ld.inScope("", f.path) {
+				ld.probs = append(ld.probs, Problem{File: f.path, Message: "cannot read: " + errText(err)})
+			}
+			continue
+		}
+		job, probs := ParsePlist(data, f.path, ld.l.Home)
+		if !ld.inScope(job.Label, f.path) {
+			continue
+		}
+		if !f.retired {
+			// A retired plist's defects do not matter: launchd never
+			// reads it.
+			ld.probs = append(ld.probs, probs...)
+		}
+		if job.Label == "" {
+			continue // launchd refuses a job without a Label
+		}
+		lj := loadedJob{f, job}
+		if !f.retired && !job.Disabled {
+			live = append(live, lj)
+		} else {
+			rest = append(rest, lj)
+		}
+	}
+	// Live plists claim job:LABEL first, so a disabled or retired copy
+	// never takes a live job's name; both lists are in path order.
+	slices.SortFunc(rest, func(a, b loadedJob) int {
+		if a.f.retired != b.f.retired {
+			if a.f.retired {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(a.f.path, b.f.path)
+	})
+	for _, lj := range append(live, rest...) {
+		ld.addJob(lj)
+	}
+}
+
+func (ld *loader) addJob(lj loadedJob) {
+	label := lj.job.Label
+	state := graph.Live
+	switch {
+	case lj.f.retired:
+		state = graph.Retired
+	case lj.job.Disabled:
+		state = graph.Disabled
+	}
+	name := label
+	if existing, ok := ld.b.Lookup(graph.ID(graph.Job, label)); ok {
+		// Two live plists with one Label share the node (duplicate-label
+		// reports it); any other second plist gets its own node.
+		if !(state == graph.Live && existing.State == graph.Live) {
+			name = label + "@" + lj.f.rel
+		}
+	}
+	n := ld.b.Node(graph.Job, name)
+	n.Label = label
+	n.State = state
+	n.Origins = append(n.Origins, "plist")
+	n.Defined = append(n.Defined, graph.Evidence{File: lj.f.path, Line: lj.job.LabelLine, Key: "Label", Token: label})
+	n.Program = lj.job.Program
+	if !slices.Contains(ld.jobs[label], n.ID) {
+		ld.jobs[label] = append(ld.jobs[label], n.ID)
+	}
+	if state != graph.Live {
+		return // only a live job's targets must exist
+	}
+	for _, t := range lj.job.Targets {
+		ld.addTarget(n, t)
+	}
+	for _, o := range lj.job.OtherJobs {
+		ld.b.AddEdge(n.ID, ld.jobRef(o.Token), graph.OtherJob, o)
+	}
+}
+
+// addTarget adds the edge from a job or wrapper to one of its targets.
+func (ld *loader) addTarget(from *graph.Node, t Target) {
+	var kind graph.EdgeKind
+	nodeKind := graph.File
+	p := t.Path
+	switch t.Kind {
+	case TargetExec:
+		kind = graph.Exec
+	case TargetScript:
+		kind = graph.Script
+	case TargetSource:
+		kind = graph.Source
+	case TargetWorkingDir, TargetRootDir:
+		kind, nodeKind = graph.WorkingDir, graph.Directory
+	case TargetLogDir:
+		kind, nodeKind = graph.LogDir, graph.Directory
+	default:
+		return
+	}
+	var id string
+	switch {
+	case len(t.Search) > 0:
+		id = ld.lookPath(p, t.Search)
+	case t.Dir != "":
+		id = ld.pathNode(nodeKind, Clean(path.Join(t.Dir, p)))
+	case path.IsAbs(p):
+		p = Clean(p)
+		if t.Kind == TargetLogDir {
+			p = path.Dir(p)
+		}
+		id = ld.pathNode(nodeKind, p)
+	default:
+		return
+	}
+	ld.b.AddEdge(from.ID, id, kind, t.Evidence)
+}

@@ -1,0 +1,398 @@
+package sources
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/driftmap/driftmap/graph"
+)
+
+// Options are the settings a command passes to Load.
+type Options struct {
+	Root      string // host directory that "/" names
+	Home      string // home directory inside root
+	Workspace string // host directory of the workspace
+	// LabelPrefixes overrides the layout's prefixes when non-nil (the
+	// --label-prefix flag); a single "" admits every plist.
+	LabelPrefixes []string
+	// FS replaces the RootFS over Root (tests inject faults with it).
+	FS FS
+}
+
+// SetupError is an error that prevents loading at all (the root does not
+// exist, say). Commands exit 2 on it.
+type SetupError struct {
+	Msg  string
+	Hint string
+}
+
+func (e *SetupError) Error() string { return e.Msg }
+
+// Load reads every source and assembles the graph. Bad input never stops
+// it: unreadable or malformed files become Problems. It returns an error
+// only for setup errors.
+func Load(opts Options) (*Snapshot, error) {
+	if fi, err := os.Stat(opts.Root); err != nil || !fi.IsDir() {
+		return nil, &SetupError{Msg: fmt.Sprintf("root %s is not a directory", opts.Root), Hint: "--root names the directory that / stands for; use --root / to audit this machine"}
+	}
+	if fi, err := os.Stat(opts.Workspace); err != nil || !fi.IsDir() {
+		return nil, &SetupError{Msg: fmt.Sprintf("workspace %s is not a directory", opts.Workspace), Hint: "--workspace names the checkout holding sanctum/runtime_catalog.yaml"}
+	}
+	home := Clean(opts.Home)
+	ld := &loader{
+		fs:      opts.FS,
+		l:       DefaultLayout(opts.Root, home, opts.Workspace),
+		b:       graph.NewBuilder(),
+		byName:  map[string]string{},
+		byAlias: map[string]string{},
+		jobs:    map[string][]string{},
+		inProg:  map[string]bool{},
+	}
+	if ld.fs == nil {
+		ld.fs = RootFS{Dir: opts.Root}
+	}
+	cfg := filepath.Join(opts.Workspace, ConfigFile)
+	if data, err := os.ReadFile(cfg); err == nil {
+		ld.probs = append(ld.probs, ApplyConfig(&ld.l, data, cfg)...)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		ld.probs = append(ld.probs, Problem{File: cfg, Message: "cannot read: " + errText(err)})
+	}
+	if opts.LabelPrefixes != nil {
+		ld.l.LabelPrefixes = opts.LabelPrefixes
+		delete(ld.l.Set, "label_prefixes")
+	}
+	ld.load()
+	return ld.snapshot(), nil
+}
+
+type loader struct {
+	fs    FS
+	l     Layout
+	b     *graph.Builder
+	probs []Problem
+	dirs  []SourceDir
+
+	inst      *Instance
+	cat       *Catalog
+	manifests []Manifest
+
+	byName  map[string]string // normalised canonical name -> service ID
+	byAlias map[string]string // normalised renamed_from name -> service ID
+	// explicit marks services whose job is named by a launchagent key.
+	explicit map[string]bool
+	claimed  map[string]bool // job IDs some launchagent key names
+	refs     []pendingRef
+	jobs     map[string][]string // label -> job IDs, live and disabled first
+	inProg   map[string]bool     // symlinks being resolved, for loop detection
+}
+
+// pendingRef is a reference resolved once every service is known.
+type pendingRef struct {
+	from string // service ID
+	kind graph.EdgeKind
+	ref  Ref
+}
+
+// norm makes names written with '_' and '-' compare equal.
+func norm(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "_", "-") }
+
+// where renders evidence as file:line.
+func where(ev graph.Evidence) string {
+	if ev.Line > 0 {
+		return fmt.Sprintf("%s:%d", ev.File, ev.Line)
+	}
+	return ev.File
+}
+
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func (ld *loader) load() {
+	ld.explicit = map[string]bool{}
+	ld.claimed = map[string]bool{}
+	ld.loadCatalog()
+	ld.loadInstance()
+	ld.loadManifests()
+	ld.loadLaunchd()
+	ld.loadWrappers()
+	ld.resolveRefs()
+	ld.claimByConvention()
+}
+
+func (ld *loader) snapshot() *Snapshot {
+	slices.SortFunc(ld.probs, func(a, b Problem) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return strings.Compare(a.Message, b.Message)
+	})
+	return &Snapshot{
+		Graph:     ld.b.Build(),
+		Instance:  ld.inst,
+		Catalog:   ld.cat,
+		Manifests: ld.manifests,
+		Problems:  slices.Compact(ld.probs),
+		Dirs:      ld.dirs,
+		Layout:    ld.l,
+	}
+}
+
+// ---- services ----
+
+// service returns the service known by name (canonical or alias), or "".
+func (ld *loader) service(name string) string {
+	n := norm(name)
+	if id, ok := ld.byName[n]; ok {
+		return id
+	}
+	return ld.byAlias[n]
+}
+
+// defineService creates (or returns) the service with canonical name.
+func (ld *loader) defineService(name, origin string, ev graph.Evidence) *graph.Node {
+	id := ld.service(name)
+	var n *graph.Node
+	if id != "" {
+		n, _ = ld.b.Lookup(id)
+	} else {
+		n = ld.b.Node(graph.Service, name)
+		n.State = graph.Enabled
+		ld.byName[norm(name)] = n.ID
+	}
+	n.Origins = append(n.Origins, origin)
+	n.Defined = append(n.Defined, ev)
+	return n
+}
+
+func (ld *loader) loadCatalog() {
+	file := filepath.Join(ld.l.Workspace, filepath.FromSlash(ld.l.Catalog))
+	data, err := os.ReadFile(file)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			ld.probs = append(ld.probs, Problem{File: file, Message: "cannot read: " + errText(err)})
+		}
+		return
+	}
+	cat, probs := ParseCatalog(data, file)
+	ld.probs = append(ld.probs, probs...)
+	ld.cat = &cat
+	// Canonical names first, so an alias never shadows a real name.
+	for _, e := range cat.Entries {
+		origin := "catalog"
+		if e.Section == SectionAuxiliary {
+			origin = "auxiliary"
+		}
+		n := ld.defineService(e.Name, origin, e.Evidence)
+		if e.Enabled != nil && !*e.Enabled {
+			n.State = graph.Disabled
+			n.Detail = fmt.Sprintf("enabled: false in %s", where(e.Evidence))
+		}
+		if e.Role != "" {
+			n.Role = e.Role
+		}
+		if e.Port != 0 {
+			n.Ports = append(n.Ports, graph.Port{Port: e.Port, Evidence: e.PortEv})
+		}
+		if e.LaunchAgent != nil {
+			ld.refs = append(ld.refs, pendingRef{n.ID, graph.RunsAs, *e.LaunchAgent})
+			ld.explicit[n.ID] = true
+		}
+		for _, r := range e.Requires {
+			ld.refs = append(ld.refs, pendingRef{n.ID, graph.Requires, r})
+		}
+	}
+	for _, e := range cat.Entries {
+		id := ld.service(e.Name)
+		n, _ := ld.b.Lookup(id)
+		for _, a := range e.RenamedFrom {
+			if _, taken := ld.byName[norm(a.Name)]; taken {
+				continue
+			}
+			ld.byAlias[norm(a.Name)] = id
+			n.Aliases = append(n.Aliases, a.Name)
+		}
+	}
+}
+
+func (ld *loader) loadInstance() {
+	p, ok := ld.l.InRoot(ld.l.Instance)
+	if !ok {
+		return
+	}
+	data, err := ld.fs.ReadFile(p)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			ld.probs = append(ld.probs, Problem{File: p, Message: "cannot read: " + errText(err)})
+		}
+		return
+	}
+	inst, probs := ParseInstance(data, p)
+	ld.probs = append(ld.probs, probs...)
+	ld.inst = &inst
+	keyed := map[string]string{} // explicit instance_key -> service ID
+	if ld.cat != nil {
+		for _, e := range ld.cat.Entries {
+			if e.InstanceKey != "" {
+				keyed[e.InstanceKey] = ld.service(e.Name)
+			}
+		}
+	}
+	for _, s := range inst.Services {
+		var n *graph.Node
+		if id, ok := keyed[s.Key]; ok {
+			n, _ = ld.b.Lookup(id)
+			n.Origins = append(n.Origins, "instance")
+			n.Defined = append(n.Defined, s.Evidence)
+		} else {
+			n = ld.defineService(norm(s.Key), "instance", s.Evidence)
+		}
+		if !s.Enabled {
+			n.State = graph.Disabled
+			n.Detail = fmt.Sprintf("enabled: false in %s", where(s.Evidence))
+		}
+		if s.Port != 0 {
+			n.Ports = append(n.Ports, graph.Port{Port: s.Port, Evidence: s.PortEv})
+		}
+	}
+}
+
+func (ld *loader) sourceDir(name, configured string) (string, bool) {
+	p, ok := ld.l.InRoot(configured)
+	if !ok {
+		return "", false
+	}
+	ev := graph.Evidence{File: p, Key: name + " (default)", Token: configured}
+	if pos, ok := ld.l.Set[name]; ok {
+		ev = graph.Evidence{File: pos.File, Line: pos.Line, Key: name, Token: configured}
+	}
+	_, err := ld.fs.ReadDir(p)
+	exists := err == nil
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		ld.probs = append(ld.probs, Problem{File: p, Message: "cannot read directory: " + errText(err)})
+		exists = true // it exists but is unreadable; the problem says so
+	}
+	ld.dirs = append(ld.dirs, SourceDir{Name: name, Path: p, Exists: exists, Evidence: ev})
+	return p, exists
+}
+
+func (ld *loader) loadManifests() {
+	dir, ok := ld.sourceDir("manifests", ld.l.Manifests)
+	if !ok {
+		return
+	}
+	entries, _ := ld.fs.ReadDir(dir)
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, ".") || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
+			continue
+		}
+		file := path.Join(dir, name)
+		data, err := ld.fs.ReadFile(file)
+		if err != nil {
+			ld.probs = append(ld.probs, Problem{File: file, Message: "cannot read: " + errText(err)})
+			continue
+		}
+		m, probs := ParseManifest(data, file)
+		ld.probs = append(ld.probs, probs...)
+		ld.manifests = append(ld.manifests, m)
+		mn := ld.b.Node(graph.Manifest, file)
+		mn.State = graph.Present
+		mn.Defined = append(mn.Defined, graph.Evidence{File: file})
+		sn := ld.defineService(m.Name, "manifest", m.NameEv)
+		ld.b.AddEdge(mn.ID, sn.ID, graph.Describes, m.NameEv)
+		if m.Port != 0 {
+			sn.Ports = append(sn.Ports, graph.Port{Port: m.Port, Evidence: m.PortEv})
+		}
+		if m.LaunchAgent != nil {
+			ld.refs = append(ld.refs, pendingRef{sn.ID, graph.RunsAs, *m.LaunchAgent})
+			ld.explicit[sn.ID] = true
+		}
+		for _, r := range m.Requires {
+			ld.refs = append(ld.refs, pendingRef{sn.ID, graph.Requires, r})
+		}
+	}
+}
+
+// resolveRefs turns requires and launchagent references into edges. A
+// name defined nowhere becomes an Undefined service; a label no plist has
+// becomes an Undefined job.
+func (ld *loader) resolveRefs() {
+	for _, r := range ld.refs {
+		switch r.kind {
+		case graph.Requires:
+			id := ld.service(r.ref.Name)
+			if id == "" {
+				n := ld.b.Node(graph.Service, norm(r.ref.Name))
+				if n.State == "" {
+					n.State = graph.Undefined
+				}
+				id = n.ID
+			}
+			ld.b.AddEdge(r.from, id, graph.Requires, r.ref.Evidence)
+		case graph.RunsAs:
+			jid := ld.jobRef(r.ref.Name)
+			ld.claimed[jid] = true
+			ld.b.AddEdge(r.from, jid, graph.RunsAs, r.ref.Evidence)
+		}
+	}
+}
+
+// jobRef returns the job a label names: a live or disabled plist's job, else
+// a retired one, else a new Undefined job.
+func (ld *loader) jobRef(label string) string {
+	if ids := ld.jobs[label]; len(ids) > 0 {
+		return ids[0]
+	}
+	n := ld.b.Node(graph.Job, label)
+	n.Label = label
+	if n.State == "" {
+		n.State = graph.Undefined
+	}
+	return n.ID
+}
+
+// claimByConvention gives each unclaimed live or disabled job to the
+// service whose name is its Label without the prefix
+// (com.sanctum.triage -> triage), unless that service names its job
+// explicitly.
+func (ld *loader) claimByConvention() {
+	labels := make([]string, 0, len(ld.jobs))
+	for l := range ld.jobs {
+		labels = append(labels, l)
+	}
+	slices.Sort(labels)
+	for _, label := range labels {
+		jid := ld.jobs[label][0]
+		jn, _ := ld.b.Lookup(jid)
+		if jn.State == graph.Retired || ld.claimed[jid] {
+			continue
+		}
+		for _, p := range ld.l.LabelPrefixes {
+			if p == "" || !strings.HasPrefix(label, p) {
+				continue
+			}
+			sid := ld.service(strings.TrimPrefix(label, p))
+			if sid == "" || ld.explicit[sid] {
+				continue
+			}
+			ev := jn.Defined[0]
+			ev.Key = "Label (naming convention)"
+			ld.b.AddEdge(sid, jid, graph.RunsAs, ev)
+			break
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package sources
+
+import (
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/driftmap/driftmap/graph"
+)
+
+// lookPath resolves a bare command name through search, as execvp does,
+// and returns the node of the first match, or a Missing file node named
+// by the bare name.
+func (ld *loader) lookPath(name string, search []string) string {
+	for _, dir := range search {
+		p := Clean(path.Join(dir, name))
+		if ld.exists(p) {
+			return ld.pathNode(graph.File, p)
+		}
+	}
+	n := ld.b.Node(graph.File, name)
+	n.State = graph.Missing
+	n.Detail = "not found in PATH " + strings.Join(search, ":")
+	return n.ID
+}
+
+func (ld *loader) exists(p string) bool {
+	r, err := Resolve(ld.fs, p)
+	if err != nil {
+		return false
+	}
+	_, err = ld.fs.Lstat(r)
+	return err == nil
+}
+
+// kindFor returns the node kind for a file path: wrapper inside the
+// wrappers directory, else k.
+func (ld *loader) kindFor(k graph.Kind, p string) graph.Kind {
+	if k != graph.File {
+		return k
+	}
+	if w, ok := ld.l.InRoot(ld.l.Wrappers); ok && path.Dir(p) == w {
+		return graph.Wrapper
+	}
+	return k
+}
+
+// pathNode returns the node for path p inside root, creating it with its
+// state (Present or Missing) and execute bit. A symlink gets a symlink
+// edge to its target, recursively; a loop marks the link "symlink loop".
+func (ld *loader) pathNode(k graph.Kind, p string) string {
+	k = ld.kindFor(k, p)
+	id := graph.ID(k, p)
+	if _, ok := ld.b.Lookup(id); ok {
+		return id
+	}
+	n := ld.b.Node(k, p)
+	fi, err := ld.fs.Lstat(p)
+	if err != nil {
+		n.State = graph.Missing
+		return id
+	}
+	n.State = graph.Present
+	if fi.Mode()&fs.ModeSymlink == 0 {
+		n.Executable = fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
+		return id
+	}
+	t, err := ld.fs.Readlink(p)
+	if err != nil {
+		n.State = graph.Missing
+		n.Detail = "unreadable symlink"
+		return id
+	}
+	next := t
+	if !path.IsAbs(t) {
+		next = path.Join(path.Dir(p), t)
+	}
+	next = Clean(next) // absolute targets are re-rooted: "/" is the root
+	nk := k
+	if nk == graph.Wrapper {
+		nk = graph.File
+	}
+	ld.inProg[id] = true
+	var nid string
+	if ld.inProg[graph.ID(ld.kindFor(nk, next), next)] || len(ld.inProg) > maxLinks {
+		n.Detail = "symlink loop"
+		nid = ld.b.Node(ld.kindFor(nk, next), next).ID
+	} else {
+		nid = ld.pathNode(nk, next)
+	}
+	delete(ld.inProg, id)
+	ld.b.AddEdge(id, nid, graph.Symlink, graph.Evidence{File: p, Key: "symlink", Token: t})
+	if tn, ok := ld.b.Lookup(nid); ok {
+		n.Executable = tn.Executable
+		if tn.Detail == "symlink loop" {
+			n.Detail = "symlink loop"
+		}
+	}
+	return id
+}
