@@ -35,13 +35,15 @@ Fix the path in the plist or script, or restore the file.`,
 			if from.Kind == graph.Job && from.State != graph.Live {
 				continue
 			}
+			// A job or wrapper that runs a dangling symlink is not reported
+			// itself: the symlink's own edge is, once, where the fix is.
 			var why string
 			switch {
 			case to.State == graph.Missing && to.Detail != "":
 				why = "which is " + to.Detail
 			case to.State == graph.Missing:
 				why = "which does not exist"
-			case to.Detail == "symlink loop":
+			case e.Kind == graph.Symlink && to.Detail == "symlink loop":
 				why = "which is a symlink loop"
 			default:
 				continue

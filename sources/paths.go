@@ -47,7 +47,9 @@ func (ld *loader) kindFor(k graph.Kind, p string) graph.Kind {
 
 // pathNode returns the node for path p inside root, creating it with its
 // state (Present or Missing) and execute bit. A symlink gets a symlink
-// edge to its target, recursively; a loop marks the link "symlink loop".
+// edge to its target, recursively; a link whose chain ends at a missing
+// file is marked "dangling symlink", one in a loop "symlink loop". The
+// link itself is Present: the edge to its target is what is broken.
 func (ld *loader) pathNode(k graph.Kind, p string) string {
 	k = ld.kindFor(k, p)
 	id := graph.ID(k, p)
@@ -92,8 +94,11 @@ func (ld *loader) pathNode(k graph.Kind, p string) string {
 	ld.b.AddEdge(id, nid, graph.Symlink, graph.Evidence{File: p, Key: "symlink", Token: t})
 	if tn, ok := ld.b.Lookup(nid); ok {
 		n.Executable = tn.Executable
-		if tn.Detail == "symlink loop" {
+		switch {
+		case tn.Detail == "symlink loop":
 			n.Detail = "symlink loop"
+		case tn.State == graph.Missing || tn.Detail == "dangling symlink":
+			n.Detail = "dangling symlink"
 		}
 	}
 	return id

@@ -101,9 +101,9 @@ auxiliary:
 	}
 	type row struct {
 		Name, Section, InstanceKey, LaunchAgent, Role string
-		Requires, Renamed                            []string
-		Port                                         int
-		Disabled                                     bool
+		Requires, Renamed                             []string
+		Port                                          int
+		Disabled                                      bool
 	}
 	var got []row
 	for _, e := range cat.Entries {
