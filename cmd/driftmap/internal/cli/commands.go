@@ -222,6 +222,7 @@ var rulesCmd = &command{
 	name:  "rules",
 	short: "list every rule with its severity and title",
 	long:  `Lists every rule 'driftmap check' runs. 'driftmap explain RULE' shows its documentation.`,
+	flags: layoutFlags,
 	run: func(c *ctx, args []string) int {
 		for _, r := range queries.All() {
 			fmt.Fprintf(c.env.Stdout, "%-20s %-8s %s\n", r.Name, r.Severity, r.Title)
@@ -235,6 +236,7 @@ var explainCmd = &command{
 	args:  " RULE",
 	short: "show a rule's documentation and an example finding",
 	long:  `Prints what RULE checks, why it matters, how to fix what it finds, and an example.`,
+	flags: layoutFlags,
 	run: func(c *ctx, args []string) int {
 		if len(args) != 1 {
 			return c.fail(&usageError{"explain takes exactly one RULE", "run 'driftmap rules' for the list"})

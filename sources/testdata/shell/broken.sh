@@ -1,0 +1,4 @@
+#!/bin/sh
+exec /x/a
+if then
+exec /x/b
