@@ -2,6 +2,7 @@ package queries
 
 import (
 	"fmt"
+	"regexp"
 
 	"github.com/driftmap/driftmap/graph"
 )
@@ -56,6 +57,9 @@ Fix the path in the plist or script, or restore the file.`,
 			if k := firstKey(e.Evidence); k != "" && e.Kind != graph.Symlink {
 				msg += " (" + k + ")"
 			}
+			if ph := placeholder(what); ph != "" {
+				why += fmt.Sprintf("; %s looks like an unrendered template placeholder", ph)
+			}
 			p.Report(from.ID, msg+", "+why, e.Evidence...)
 		}
 	},
@@ -68,3 +72,11 @@ var missingVerbs = map[graph.EdgeKind]string{
 	graph.Symlink:    "points to",
 	graph.WorkingDir: "needs directory",
 }
+
+// placeholderRE matches the template placeholders of common generators:
+// {{NAME}} (Go, Jinja, Mustache), @NAME@ (autoconf), __NAME__, <%= %>
+// (ERB) and ${name} left in a plist that was installed unrendered.
+var placeholderRE = regexp.MustCompile(`\{\{[^}]*\}\}|@[A-Za-z_][A-Za-z0-9_]*@|__[A-Z][A-Z0-9_]*__|<%.*?%>|\$\{[A-Za-z_][A-Za-z0-9_]*\}`)
+
+// placeholder returns the first template placeholder in s, or "".
+func placeholder(s string) string { return placeholderRE.FindString(s) }
