@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,23 +55,31 @@ func DefaultSearchPath() []string {
 // paths, labels and key names: argument and environment values (which may
 // be credentials) are never copied into the result.
 func ParsePlist(data []byte, file, home string) (job PlistJob, probs []Problem) {
-	job.File = file
 	p := &plistParser{file: file, home: home}
 	defer func() {
+		// A last guard: extraction is written not to panic (the fuzz
+		// tests check it), but a bad file must never stop a run.
 		if r := recover(); r != nil {
-			// Only runtime errors can reach here (the decoder turns its own
-			// panics into errors); their text holds no file content.
-			msg := "the plist could not be decoded (decoder failure)"
-			if re, ok := r.(runtime.Error); ok {
-				msg += ": " + re.Error()
-			}
 			job = PlistJob{File: file}
-			probs = append(p.probs, Problem{File: file, Message: msg})
+			probs = append(p.probs, Problem{File: file, Message: "internal error reading the plist: " + panicText(r)})
 		}
 	}()
 	p.parse(data)
 	p.job.File = file
 	return p.job, p.probs
+}
+
+// decodePlist decodes data with howett.net/plist. The decoder turns its
+// own panics into errors but re-panics runtime errors (an index out of
+// range on a corrupt binary plist); those are returned as errors too.
+func decodePlist(data []byte) (root any, format int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("decoder failure: %s", panicText(r))
+		}
+	}()
+	format, err = plist.Unmarshal(data, &root)
+	return root, format, err
 }
 
 // plistParser holds the state of one ParsePlist call.
@@ -108,8 +115,7 @@ func (p *plistParser) parse(data []byte) {
 		p.problem("", 0, "empty file: not a property list")
 		return
 	}
-	var root any
-	format, err := plist.Unmarshal(data, &root)
+	root, format, err := decodePlist(data)
 	isXML := !bytes.HasPrefix(data, []byte("bplist"))
 	if err != nil {
 		// The decoder's own message may quote values from the file (a
