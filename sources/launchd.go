@@ -341,7 +341,7 @@ func (p *plistParser) exec(exe arg, args []arg, search []string, cwd string, dep
 		}
 		dir := cwd
 		if inv.chdir != "" {
-			dir = inv.chdir
+			dir = chdir(inv.chdir, cwd, p.home)
 		}
 		if inv.searchScript && !strings.Contains(a.val, "/") {
 			// ruby -S, perl -S: the script is looked up in PATH.

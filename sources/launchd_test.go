@@ -69,12 +69,6 @@ func target(k TargetKind, p, dir, key, token string) Target {
 	return Target{Kind: k, Path: p, Dir: dir, Evidence: graph.Evidence{File: "t.plist", Key: key, Token: token}}
 }
 
-var defaultPath = DefaultSearchPath()
-
-// ignoreLines compares targets without their lines (checked by
-// TestParsePlistLines).
-var ignoreLines = cmpopts.IgnoreFields(graph.Evidence{}, "Line")
-
 func TestParsePlistTargets(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -108,7 +102,7 @@ func TestParsePlistTargets(t *testing.T) {
 		{
 			name: "bare name with launchd's default path",
 			body: []string{argv("redis-server", "/opt/redis.conf")},
-			want: []Target{exe("redis-server", "ProgramArguments[0]", "redis-server", defaultPath...)},
+			want: []Target{exe("redis-server", "ProgramArguments[0]", "redis-server", DefaultSearchPath()...)},
 		},
 		{
 			name: "bare name with the job's PATH",
@@ -205,7 +199,7 @@ func TestParsePlistTargets(t *testing.T) {
 			body: []string{argv("/usr/bin/env", "python3", "/x/y.py")},
 			want: []Target{
 				exe("/usr/bin/env", "ProgramArguments[0]", "/usr/bin/env"),
-				exe("python3", "ProgramArguments[1]", "python3", defaultPath...),
+				exe("python3", "ProgramArguments[1]", "python3", DefaultSearchPath()...),
 				target(TargetScript, "/x/y.py", "", "ProgramArguments[2]", "/x/y.py"),
 			},
 		},
@@ -225,7 +219,7 @@ func TestParsePlistTargets(t *testing.T) {
 			body: []string{env("PATH", "/opt/bin"), argv("env", "-i", "node", "/srv/app.js")},
 			want: []Target{
 				exe("env", "ProgramArguments[0]", "env", "/opt/bin"),
-				exe("node", "ProgramArguments[2]", "node", defaultPath...),
+				exe("node", "ProgramArguments[2]", "node", DefaultSearchPath()...),
 				target(TargetScript, "/srv/app.js", "", "ProgramArguments[3]", "/srv/app.js"),
 			},
 		},
@@ -242,7 +236,7 @@ func TestParsePlistTargets(t *testing.T) {
 			body: []string{argv("/usr/bin/env", "-S", "python3 -u", "/x/a.py")},
 			want: []Target{
 				exe("/usr/bin/env", "ProgramArguments[0]", "/usr/bin/env"),
-				exe("python3", "ProgramArguments[2]", "python3", defaultPath...),
+				exe("python3", "ProgramArguments[2]", "python3", DefaultSearchPath()...),
 				target(TargetScript, "/x/a.py", "", "ProgramArguments[3]", "/x/a.py"),
 			},
 		},
@@ -279,7 +273,7 @@ func TestParsePlistTargets(t *testing.T) {
 			name: "sh -c without cd resolves relative paths against WorkingDirectory",
 			body: []string{str("WorkingDirectory", "/srv"), argv("sh", "-ec", "./venv/bin/python app.py")},
 			want: []Target{
-				exe("sh", "ProgramArguments[0]", "sh", defaultPath...),
+				exe("sh", "ProgramArguments[0]", "sh", DefaultSearchPath()...),
 				target(TargetExec, "./venv/bin/python", "/srv", "ProgramArguments[2]", "./venv/bin/python"),
 				target(TargetWorkingDir, "/srv", "", "WorkingDirectory", "/srv"),
 			},
@@ -352,7 +346,7 @@ func TestParsePlistTargets(t *testing.T) {
 		{
 			name: "python -m is inline",
 			body: []string{argv("python3", "-m", "http.server", "8000")},
-			want: []Target{exe("python3", "ProgramArguments[0]", "python3", defaultPath...)},
+			want: []Target{exe("python3", "ProgramArguments[0]", "python3", DefaultSearchPath()...)},
 		},
 		{
 			name: "python -c is inline",
@@ -421,11 +415,20 @@ func TestParsePlistTargets(t *testing.T) {
 			},
 		},
 		{
+			name: "ruby -C changes the script's directory",
+			body: []string{str("WorkingDirectory", "/srv"), argv("/usr/bin/ruby", "-C", "app", "main.rb")},
+			want: []Target{
+				exe("/usr/bin/ruby", "ProgramArguments[0]", "/usr/bin/ruby"),
+				target(TargetScript, "main.rb", "/srv/app", "ProgramArguments[3]", "main.rb"),
+				target(TargetWorkingDir, "/srv", "", "WorkingDirectory", "/srv"),
+			},
+		},
+		{
 			name: "ruby -S searches PATH",
 			body: []string{argv("/usr/bin/ruby", "-S", "rake", "jobs:work")},
 			want: []Target{
 				exe("/usr/bin/ruby", "ProgramArguments[0]", "/usr/bin/ruby"),
-				{Kind: TargetScript, Path: "rake", Search: defaultPath, Evidence: graph.Evidence{File: "t.plist", Key: "ProgramArguments[2]", Token: "rake"}},
+				{Kind: TargetScript, Path: "rake", Search: DefaultSearchPath(), Evidence: graph.Evidence{File: "t.plist", Key: "ProgramArguments[2]", Token: "rake"}},
 			},
 		},
 		{
@@ -452,12 +455,12 @@ func TestParsePlistTargets(t *testing.T) {
 		{
 			name: "node --eval is inline",
 			body: []string{argv("node", "--eval", "require('x')")},
-			want: []Target{exe("node", "ProgramArguments[0]", "node", defaultPath...)},
+			want: []Target{exe("node", "ProgramArguments[0]", "node", DefaultSearchPath()...)},
 		},
 		{
 			name: "node -e is inline",
 			body: []string{argv("node", "-e", "1", "/srv/app.js")},
-			want: []Target{exe("node", "ProgramArguments[0]", "node", defaultPath...)},
+			want: []Target{exe("node", "ProgramArguments[0]", "node", DefaultSearchPath()...)},
 		},
 		{
 			name: "interpreter with an unexpandable script",
@@ -471,6 +474,8 @@ func TestParsePlistTargets(t *testing.T) {
 			want:    []Target{target(TargetScript, "/srv/main.py", "", "ProgramArguments[1]", "/srv/main.py")},
 		},
 	}
+	// Lines are checked by TestParsePlistLines.
+	ignoreLines := cmpopts.IgnoreFields(graph.Evidence{}, "Line")
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			body := append([]string{label}, tc.body...)
@@ -535,7 +540,7 @@ func TestParsePlistLines(t *testing.T) {
 		Program:   "/usr/bin/env",
 		Targets: []Target{
 			{Kind: TargetExec, Path: "/usr/bin/env", Evidence: graph.Evidence{File: "t.plist", Line: 12, Key: "ProgramArguments[0]", Token: "/usr/bin/env"}},
-			{Kind: TargetExec, Path: "python3", Search: defaultPath, Evidence: graph.Evidence{File: "t.plist", Line: 14, Key: "ProgramArguments[1]", Token: "python3"}},
+			{Kind: TargetExec, Path: "python3", Search: DefaultSearchPath(), Evidence: graph.Evidence{File: "t.plist", Line: 14, Key: "ProgramArguments[1]", Token: "python3"}},
 			{Kind: TargetScript, Path: "/srv/voice/main.py", Evidence: graph.Evidence{File: "t.plist", Line: 16, Key: "ProgramArguments[2]", Token: "/srv/voice/main.py"}},
 			{Kind: TargetWorkingDir, Path: "/srv/voice", Evidence: graph.Evidence{File: "t.plist", Line: 19, Key: "WorkingDirectory", Token: "/srv/voice"}},
 		},

@@ -119,9 +119,6 @@ func FuzzCommandTargets(f *testing.F) {
 	f.Add("echo $(/x/inner) `a` \"$HOME\"/b ${HOME:-x}", "/")
 	f.Add("case $x in a) b;; esac; [[ -f x ]]", "/srv")
 	f.Fuzz(func(t *testing.T, cmd, dir string) {
-		if dir != "" && !path.IsAbs(dir) {
-			dir = "/" + dir
-		}
 		ev := graph.Evidence{File: "f.plist", Line: 3, Key: "ProgramArguments[2]"}
 		got, probs := CommandTargets(cmd, ev, testHome, []string{"/usr/bin"}, dir)
 		checkTargets(t, got)

@@ -27,7 +27,7 @@ import (
 // quotes, a leading ~ and $HOME or ${HOME} (expanded with home) are
 // allowed, any other expansion or a glob is not. A bare name (no slash)
 // is looked up in search, which should be the PATH the script runs with
-// (DefaultSearchPath when unknown); `source` and `.` search PATH too, as
+// (nil means DefaultSearchPath); `source` and `.` search PATH too, as
 // bash does. A relative path with a slash is skipped, since the wrapper's
 // working directory is not known.
 //
@@ -35,6 +35,9 @@ import (
 // quoted word of the script in it is elided); targets found before it are
 // still returned.
 func ParseScript(src []byte, file, home string, search []string) (ScriptRefs, []Problem) {
+	if search == nil {
+		search = DefaultSearchPath()
+	}
 	s := &shellScan{src: src, home: home, search: search, file: file}
 	probs := s.run(file, func(line int, msg string) Problem {
 		return Problem{File: file, Line: line, Message: "shell syntax error: " + msg}
@@ -54,14 +57,21 @@ func ParseScript(src []byte, file, home string, search []string) (ScriptRefs, []
 //
 // Every target's Evidence is ev (the plist file, line and key such as
 // "ProgramArguments[2]") with Token set to the word as written. Word
-// rules are those of ParseScript; a bare name gets Search = search, and a
-// relative path with a slash resolves against dir, the job's working
-// directory, unless the string changes directory (cd, pushd, popd)
-// anywhere or dir is "": then relative paths are skipped. Identical
+// rules are those of ParseScript; a bare name gets Search = search (nil
+// means DefaultSearchPath), and a relative path with a slash resolves
+// against dir, the job's absolute working directory, unless the string
+// changes directory (cd, pushd, popd) anywhere or dir is "": then
+// relative paths are skipped. Identical
 // targets are reported once.
 //
 // A syntax error is a Problem at ev's line and key.
 func CommandTargets(cmd string, ev graph.Evidence, home string, search []string, dir string) ([]Target, []Problem) {
+	if search == nil {
+		search = DefaultSearchPath()
+	}
+	if !path.IsAbs(dir) {
+		dir = ""
+	}
 	s := &shellScan{src: []byte(cmd), home: home, search: search, dir: dir, ev: &ev, commands: true, file: ev.File}
 	probs := s.run("", func(_ int, msg string) Problem {
 		return Problem{File: ev.File, Line: ev.Line, Key: ev.Key, Message: "shell syntax error in the command string: " + msg}
@@ -113,10 +123,14 @@ func (s *shellScan) run(name string, problem func(line int, msg string) Problem)
 					s.funcs[l.Value] = true
 				}
 			case *syntax.CallExpr:
-				if len(n.Args) > 0 {
-					switch name, _ := s.fixed(n.Args[0]); name {
-					case "cd", "pushd", "popd":
+				// cd, or `builtin cd` / `command cd`.
+				for _, w := range n.Args[:min(len(n.Args), 2)] {
+					name, _ := s.fixed(w)
+					if name == "cd" || name == "pushd" || name == "popd" {
 						changesDir = true
+					}
+					if name != "builtin" && name != "command" {
+						break
 					}
 				}
 			}

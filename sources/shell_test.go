@@ -180,6 +180,7 @@ func TestCommandTargets(t *testing.T) {
 		{name: "dedupe", cmd: "git pull --rebase && git push", want: []Target{cmdT("git", "git", search...)}},
 		{name: "cd skips relative paths", cmd: "cd /x && ./venv/bin/python app.py"},
 		{name: "pushd skips relative paths", cmd: "pushd /x; bin/run; popd"},
+		{name: "builtin cd skips relative paths", cmd: "builtin cd /x; bin/run"},
 		{name: "relative path without cd", cmd: "./venv/bin/python app.py", want: []Target{relT("./venv/bin/python", "/srv")}},
 		{name: "relative path with unknown dir", cmd: "./venv/bin/python app.py", dir: "-"},
 		{name: "builtins and keywords",

@@ -1,0 +1,261 @@
+package sources
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/driftmap/driftmap/graph"
+)
+
+// tree writes files under a temporary directory: keys are paths relative
+// to it, values contents; a value starting with "#!" gets an execute bit.
+func tree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		mode := os.FileMode(0o644)
+		if strings.HasPrefix(data, "#!") {
+			mode = 0o755
+		}
+		must(t, os.WriteFile(p, []byte(data), mode))
+	}
+	must(t, os.MkdirAll(filepath.Join(dir, "root"), 0o755))
+	must(t, os.MkdirAll(filepath.Join(dir, "ws"), 0o755))
+	return dir
+}
+
+func plistXML(label string, args ...string) string {
+	var b strings.Builder
+	b.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\">\n<dict>\n")
+	fmt.Fprintf(&b, "\t<key>Label</key>\n\t<string>%s</string>\n\t<key>ProgramArguments</key>\n\t<array>\n", label)
+	for _, a := range args {
+		fmt.Fprintf(&b, "\t\t<string>%s</string>\n", a)
+	}
+	b.WriteString("\t</array>\n</dict>\n</plist>\n")
+	return b.String()
+}
+
+func load(t *testing.T, dir string, fsys FS) *Snapshot {
+	t.Helper()
+	snap, err := Load(Options{Root: filepath.Join(dir, "root"), Home: "/Users/bert", Workspace: filepath.Join(dir, "ws"), FS: fsys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+const la = "root/Users/bert/Library/LaunchAgents/"
+
+func TestIdentityJoin(t *testing.T) {
+	dir := tree(t, map[string]string{
+		"ws/sanctum/runtime_catalog.yaml": `version: 1
+services:
+  llm-proxy:
+    instance_key: litellm
+    launchagent: com.sanctum.proxy
+  qwen3-tts:
+    launchagent: com.sanctum.yoda-tts-worker
+    renamed_from: [xtts]
+  triage: {}
+auxiliary:
+  health-tunnel: {launchagent: com.sanctum.health-tunnel, requires: [llm_proxy]}
+`,
+		"root/Users/bert/.sanctum/instance.yaml":        "services:\n  litellm: {port: 4000}\n  xtts: {port: 7788}\n  voice_agent: {}\n",
+		"root/Users/bert/.sanctum/services/triage.yaml": "name: triage\nrequires: [xtts]\n",
+		la + "com.sanctum.proxy.plist":                  plistXML("com.sanctum.proxy", "/usr/bin/true"),
+		la + "com.sanctum.yoda-tts-worker.plist":        plistXML("com.sanctum.yoda-tts-worker", "/usr/bin/true"),
+		la + "com.sanctum.triage.plist":                 plistXML("com.sanctum.triage", "/usr/bin/true"),
+		la + "com.sanctum.voice-agent.plist":            plistXML("com.sanctum.voice-agent", "/usr/bin/true"),
+		"root/usr/bin/true":                             "#!/bin/sh\n",
+	})
+	g := load(t, dir, nil).Graph
+	var services []string
+	for _, s := range g.NodesOf(graph.Service) {
+		services = append(services, fmt.Sprintf("%s %s %v", s.ID, s.State, s.Origins))
+	}
+	want := []string{
+		"service:health-tunnel enabled [auxiliary]",
+		"service:llm-proxy enabled [catalog instance]",
+		"service:qwen3-tts enabled [catalog instance]",
+		"service:triage enabled [catalog manifest]",
+		"service:voice-agent enabled [instance]",
+	}
+	if !reflect.DeepEqual(services, want) {
+		t.Errorf("services:\n%s\nwant:\n%s", strings.Join(services, "\n"), strings.Join(want, "\n"))
+	}
+	var runsAs []string
+	for _, e := range g.Edges() {
+		if e.Kind == graph.RunsAs || e.Kind == graph.Requires {
+			runsAs = append(runsAs, fmt.Sprintf("%s -%s-> %s (%s)", e.From, e.Kind, e.To, e.Evidence[0].Key))
+		}
+	}
+	wantEdges := []string{
+		"service:health-tunnel -runs-as-> job:com.sanctum.health-tunnel (auxiliary.health-tunnel.launchagent)",
+		"service:health-tunnel -requires-> service:llm-proxy (auxiliary.health-tunnel.requires[0])",
+		"service:llm-proxy -runs-as-> job:com.sanctum.proxy (services.llm-proxy.launchagent)",
+		"service:qwen3-tts -runs-as-> job:com.sanctum.yoda-tts-worker (services.qwen3-tts.launchagent)",
+		"service:triage -runs-as-> job:com.sanctum.triage (Label (naming convention))",
+		"service:triage -requires-> service:qwen3-tts (requires[0])",
+		"service:voice-agent -runs-as-> job:com.sanctum.voice-agent (Label (naming convention))",
+	}
+	if !reflect.DeepEqual(runsAs, wantEdges) {
+		t.Errorf("edges:\n%s\nwant:\n%s", strings.Join(runsAs, "\n"), strings.Join(wantEdges, "\n"))
+	}
+	if n, _ := g.Node("job:com.sanctum.health-tunnel"); n.State != graph.Undefined {
+		t.Errorf("a label no plist has is %q, want undefined", n.State)
+	}
+	if n, _ := g.Node("service:llm-proxy"); len(n.Ports) != 1 || n.Ports[0].Port != 4000 {
+		t.Errorf("llm-proxy ports = %v", n.Ports)
+	}
+}
+
+func TestRetiredAndDisabledPlists(t *testing.T) {
+	dir := tree(t, map[string]string{
+		la + "com.sanctum.a.plist":                        plistXML("com.sanctum.a", "/gone"),
+		la + "com.sanctum.a.plist.bak":                    plistXML("com.sanctum.a", "/gone"),
+		la + "com.sanctum.a.plist.disabled-2026-01-01":    plistXML("com.sanctum.a", "/gone"),
+		la + "retired-2026-04-27/com.sanctum.b.plist":     plistXML("com.sanctum.b", "/gone"),
+		la + "com.sanctum.c.plist.failed":                 "not even XML",
+		la + "com.other.d.plist":                          plistXML("com.other.d", "/gone"),
+		la + "README.md":                                  "notes",
+		"root/Library/LaunchDaemons/com.sanctum.e.plist":  plistXML("com.sanctum.e", "/gone"),
+		"root/Library/LaunchAgents/local.sanctum.f.plist": plistXML("com.sanctum.f", "/gone"),
+	})
+	snap := load(t, dir, nil)
+	var jobs []string
+	for _, j := range snap.Graph.NodesOf(graph.Job) {
+		jobs = append(jobs, fmt.Sprintf("%s %s", j.ID, j.State))
+	}
+	want := []string{
+		"job:com.sanctum.a live",
+		"job:com.sanctum.a@com.sanctum.a.plist.bak retired",
+		"job:com.sanctum.a@com.sanctum.a.plist.disabled-2026-01-01 retired",
+		"job:com.sanctum.b retired",
+		"job:com.sanctum.e live",
+		"job:com.sanctum.f live",
+	}
+	if !reflect.DeepEqual(jobs, want) {
+		t.Errorf("jobs:\n%s\nwant:\n%s", strings.Join(jobs, "\n"), strings.Join(want, "\n"))
+	}
+	if len(snap.Problems) != 0 {
+		t.Errorf("a broken retired plist must not be a problem: %v", snap.Problems)
+	}
+	// Only live jobs get target edges.
+	for _, e := range snap.Graph.Edges() {
+		if e.Kind == graph.Exec && !strings.HasPrefix(e.From, "job:com.sanctum.a") && !strings.HasPrefix(e.From, "job:com.sanctum.e") && !strings.HasPrefix(e.From, "job:com.sanctum.f") {
+			t.Errorf("unexpected exec edge from %s", e.From)
+		}
+		if strings.Contains(e.From, "@") {
+			t.Errorf("retired job has an edge: %+v", e)
+		}
+	}
+}
+
+func TestLabelPrefixes(t *testing.T) {
+	dir := tree(t, map[string]string{
+		la + "com.sanctum.a.plist":       plistXML("com.sanctum.a", "/usr/bin/true"),
+		la + "haus.sanctum.b.plist":      plistXML("haus.sanctum.b", "/usr/bin/true"),
+		la + "com.apple.c.plist":         plistXML("com.apple.c", "/usr/bin/true"),
+		la + "by-file-name.plist":        plistXML("com.sanctum.by-label", "/usr/bin/true"),
+		la + "com.sanctum.nolabel.plist": "<plist><dict><key>Program</key><string>/x</string></dict></plist>",
+	})
+	count := func(prefixes []string) []string {
+		snap, err := Load(Options{Root: filepath.Join(dir, "root"), Home: "/Users/bert", Workspace: filepath.Join(dir, "ws"), LabelPrefixes: prefixes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, j := range snap.Graph.NodesOf(graph.Job) {
+			ids = append(ids, j.Label)
+		}
+		return ids
+	}
+	if got := count(nil); !reflect.DeepEqual(got, []string{"com.sanctum.a", "com.sanctum.by-label"}) {
+		t.Errorf("default prefix: %v", got)
+	}
+	if got := count([]string{"com.sanctum.", "haus.sanctum."}); len(got) != 3 {
+		t.Errorf("two prefixes: %v", got)
+	}
+	if got := count([]string{""}); len(got) != 4 {
+		t.Errorf("empty prefix admits all: %v", got)
+	}
+}
+
+// faultFS fails reads of chosen paths, to prove a read error becomes a
+// Problem and the rest of the audit completes.
+type faultFS struct {
+	FS
+	fail map[string]error
+}
+
+func (f faultFS) ReadFile(name string) ([]byte, error) {
+	if err, ok := f.fail[name]; ok {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return f.FS.ReadFile(name)
+}
+
+func TestReadErrorsBecomeProblems(t *testing.T) {
+	dir := tree(t, map[string]string{
+		la + "com.sanctum.a.plist":                 plistXML("com.sanctum.a", "/usr/bin/true"),
+		la + "com.sanctum.b.plist":                 plistXML("com.sanctum.b", "/usr/bin/true"),
+		"root/Users/bert/.sanctum/instance.yaml":   "services: {a: {}}\n",
+		"root/Users/bert/.sanctum/bin/w":           "#!/bin/sh\nexec /usr/bin/true\n",
+		"root/Users/bert/.sanctum/services/a.yaml": "name: a\n",
+		"root/usr/bin/true":                        "#!/bin/sh\n",
+	})
+	fsys := faultFS{RootFS{Dir: filepath.Join(dir, "root")}, map[string]error{
+		"/Users/bert/Library/LaunchAgents/com.sanctum.a.plist": fs.ErrPermission,
+		"/Users/bert/.sanctum/instance.yaml":                   errors.New("input/output error"),
+		"/Users/bert/.sanctum/bin/w":                           fs.ErrPermission,
+	}}
+	snap := load(t, dir, fsys)
+	var got []string
+	for _, p := range snap.Problems {
+		got = append(got, p.File+": "+p.Message)
+	}
+	want := []string{
+		"/Users/bert/.sanctum/bin/w: cannot read: permission denied",
+		"/Users/bert/.sanctum/instance.yaml: cannot read: input/output error",
+		"/Users/bert/Library/LaunchAgents/com.sanctum.a.plist: cannot read: permission denied",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if _, ok := snap.Graph.Node("job:com.sanctum.b"); !ok {
+		t.Error("the readable plist was not loaded")
+	}
+}
+
+func TestLoadIsDeterministic(t *testing.T) {
+	files := map[string]string{"root/usr/bin/true": "#!/bin/sh\n"}
+	for i := range 30 {
+		files[fmt.Sprintf("%scom.sanctum.s%02d.plist", la, i)] = plistXML(fmt.Sprintf("com.sanctum.s%02d", i), "/usr/bin/true", fmt.Sprintf("/opt/s%02d", i%7))
+	}
+	dir := tree(t, files)
+	a, b := load(t, dir, nil), load(t, dir, nil)
+	if !reflect.DeepEqual(a.Graph.Nodes(), b.Graph.Nodes()) || !reflect.DeepEqual(a.Graph.Edges(), b.Graph.Edges()) {
+		t.Error("two loads of the same tree differ")
+	}
+}
+
+func TestSetupErrors(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Load(Options{Root: filepath.Join(dir, "nope"), Home: "/Users/bert", Workspace: dir})
+	var se *SetupError
+	if !errors.As(err, &se) || se.Hint == "" {
+		t.Errorf("missing root: err = %v, want a SetupError with a hint", err)
+	}
+	_, err = Load(Options{Root: dir, Home: "/Users/bert", Workspace: filepath.Join(dir, "nope")})
+	if !errors.As(err, &se) {
+		t.Errorf("missing workspace: err = %v, want a SetupError", err)
+	}
+}
