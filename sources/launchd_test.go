@@ -924,3 +924,20 @@ func TestParsePlistSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestParsePlistOpenStep checks that an old-style (OpenStep) plist, which
+// CoreFoundation still reads, is decoded too, without lines.
+func TestParsePlistOpenStep(t *testing.T) {
+	data := []byte(`{ Label = "com.sanctum.old"; ProgramArguments = ( "/bin/x", "/health" ); }`)
+	job, probs := ParsePlist(data, "o.plist", testHome)
+	if len(probs) > 0 {
+		t.Fatalf("problems: %+v", probs)
+	}
+	want := []Target{{Kind: TargetExec, Path: "/bin/x", Evidence: graph.Evidence{File: "o.plist", Key: "ProgramArguments[0]", Token: "/bin/x"}}}
+	if diff := cmp.Diff(want, job.Targets); diff != "" {
+		t.Errorf("targets (-want +got):\n%s", diff)
+	}
+	if job.Label != "com.sanctum.old" {
+		t.Errorf("Label = %q", job.Label)
+	}
+}

@@ -61,8 +61,7 @@ func ParseScript(src []byte, file, home string, search []string) (ScriptRefs, []
 // means DefaultSearchPath), and a relative path with a slash resolves
 // against dir, the job's absolute working directory, unless the string
 // changes directory (cd, pushd, popd) anywhere or dir is "": then
-// relative paths are skipped. Identical
-// targets are reported once.
+// relative paths are skipped. Identical targets are reported once.
 //
 // A syntax error is a Problem at ev's line and key.
 func CommandTargets(cmd string, ev graph.Evidence, home string, search []string, dir string) ([]Target, []Problem) {
@@ -182,7 +181,7 @@ func panicText(r any) string {
 	if re, ok := r.(runtime.Error); ok {
 		return re.Error()
 	}
-	return "internal error"
+	return "unexpected panic"
 }
 
 // syntaxErrorText returns the line and message of a parse error, with
