@@ -188,12 +188,10 @@ func (ld *loader) addTarget(from *graph.Node, t Target) {
 	switch {
 	case len(t.Search) > 0:
 		id = ld.lookPath(p, t.Search)
-	case t.Dir != "":
-		id = ld.pathNode(nodeKind, Clean(path.Join(t.Dir, p)))
-	case path.IsAbs(p):
-		p = Clean(p)
+	case t.Dir != "" || path.IsAbs(p):
+		p = Clean(path.Join(t.Dir, p))
 		if t.Kind == TargetLogDir {
-			p = path.Dir(p)
+			p = path.Dir(p) // the log file may be missing, its directory not
 		}
 		id = ld.pathNode(nodeKind, p)
 	default:

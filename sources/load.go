@@ -288,7 +288,9 @@ func (ld *loader) sourceDir(name, configured string) (string, bool) {
 		ld.probs = append(ld.probs, Problem{File: p, Message: "cannot read directory: " + errText(err)})
 		exists = true // it exists but is unreadable; the problem says so
 	}
-	ld.dirs = append(ld.dirs, SourceDir{Name: name, Path: p, Exists: exists, Evidence: ev})
+	_, isSet := ld.l.Set[name]
+	expected := isSet || ld.inst != nil || ld.cat != nil
+	ld.dirs = append(ld.dirs, SourceDir{Name: name, Path: p, Exists: exists, Expected: expected, Evidence: ev})
 	return p, exists
 }
 

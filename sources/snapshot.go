@@ -18,11 +18,15 @@ type Snapshot struct {
 	Layout   Layout
 }
 
-// SourceDir is a configured source directory that is expected to exist
-// (manifests, wrappers).
+// SourceDir is a configured source directory (manifests, wrappers).
 type SourceDir struct {
-	Name     string         `json:"name"` // "manifests", "wrappers"
-	Path     string         `json:"path"` // inside root
-	Exists   bool           `json:"exists"`
+	Name   string `json:"name"` // "manifests", "wrappers"
+	Path   string `json:"path"` // inside root
+	Exists bool   `json:"exists"`
+	// Expected is set when the machine has a constellation that should
+	// have the directory: an instance file or a catalog exists, or
+	// driftmap.yaml names the directory. A Mac audited with
+	// --label-prefix= and no sanctum at all expects nothing.
+	Expected bool           `json:"expected"`
 	Evidence graph.Evidence `json:"evidence"` // where it is configured
 }
