@@ -61,9 +61,8 @@ func (r *Report) graphOf() *graph.Graph {
 //
 //	file:line: severity: message [rule]
 //
-// followed, for a finding with several pieces of evidence, by one indented
-// line per piece not already shown as the location, then a blank line and
-// a summary.
+// then a blank line and a summary. The format is fixed: scripts grep it.
+// Every piece of evidence is in the JSON output.
 type textFormatter struct{ color bool }
 
 // ANSI SGR sequences for the severity word.
@@ -99,11 +98,6 @@ func (f textFormatter) Format(w io.Writer, r *Report) error {
 			b.WriteString(": ")
 		}
 		fmt.Fprintf(&b, "%s: %s [%s]\n", f.severity(fd.Severity), fd.Message, fd.Rule)
-		for _, ev := range furtherEvidence(fd) {
-			b.WriteString("\t")
-			b.WriteString(evidenceLine(ev))
-			b.WriteString("\n")
-		}
 	}
 	if len(r.Findings) > 0 {
 		b.WriteString("\n")
@@ -124,37 +118,6 @@ func findingLocation(fd queries.Finding) string {
 		return fd.File + ":" + strconv.Itoa(fd.Line)
 	}
 	return fd.File
-}
-
-// furtherEvidence returns the evidence worth printing under a finding: none
-// when there is at most one piece (the location already points at it),
-// otherwise every piece except the first one at the finding's location.
-func furtherEvidence(fd queries.Finding) []graph.Evidence {
-	if len(fd.Evidence) < 2 {
-		return nil
-	}
-	out := make([]graph.Evidence, 0, len(fd.Evidence))
-	skipped := false
-	for _, ev := range fd.Evidence {
-		if !skipped && ev.File == fd.File && ev.Line == fd.Line {
-			skipped = true
-			continue
-		}
-		out = append(out, ev)
-	}
-	return out
-}
-
-// evidenceLine renders evidence as `file:line: key "token"`: the
-// location in the form editors recognise, then the rest as
-// graph.Evidence.String renders it.
-func evidenceLine(ev graph.Evidence) string {
-	loc := graph.Evidence{File: ev.File, Line: ev.Line}.String()
-	rest := graph.Evidence{Key: ev.Key, Token: ev.Token}.String() // " key \"token\"" or ""
-	if rest == "" {
-		return loc
-	}
-	return loc + ":" + rest
 }
 
 // summaryLine is "N errors, N warnings, N info in G nodes, E edges".

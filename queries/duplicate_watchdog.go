@@ -20,7 +20,7 @@ when its Label, plist file name or program name contains a watchdog
 pattern (default "watchdog" and "living-force"; set watchdog_patterns in
 driftmap.yaml). Retire every generation but one: move its plist into a
 retired-YYYY-MM-DD/ folder and unload it.`,
-	Example: `/Users/bert/Library/LaunchAgents/com.sanctum.living-force.plist:6: error: 2 live jobs hold the watchdog role: com.sanctum.living-force (name matches "living-force") and com.sanctum.watchdog (catalog role: watchdog); retire all but one [duplicate-watchdog]`,
+	Example: `/Users/bert/Library/LaunchAgents/com.sanctum.living-force.plist:6: error: 2 live jobs hold the watchdog role: com.sanctum.living-force (name matches "living-force", /Users/bert/Library/LaunchAgents/com.sanctum.living-force.plist) and com.sanctum.watchdog (catalog role: watchdog, /Users/bert/Library/LaunchAgents/com.sanctum.watchdog.plist); retire all but one [duplicate-watchdog]`,
 	Run: func(p *Pass) {
 		g := p.Graph
 		var holders []string
@@ -37,7 +37,7 @@ retired-YYYY-MM-DD/ folder and unload it.`,
 			if subject == "" {
 				subject = j.ID
 			}
-			holders = append(holders, fmt.Sprintf("%s (%s)", j.Label, why))
+			holders = append(holders, fmt.Sprintf("%s (%s, %s)", j.Label, why, j.Defined[0].File))
 			ev = append(ev, j.Defined...)
 		}
 		if len(holders) < 2 {
