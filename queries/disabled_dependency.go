@@ -16,7 +16,7 @@ var DisabledDependency = &Rule{
 in instance.yaml or the catalog), or whose launchd job is disabled
 (Disabled: true) or retired. The dependent will start and then fail, or
 wait forever. Enable the dependency, or drop the requirement.`,
-	Example: `sanctum/runtime_catalog.yaml:9: error: enabled service voice-agent requires qwen3-tts, which is disabled (services.qwen3_tts at /Users/bert/.sanctum/instance.yaml:8) [disabled-dependency]`,
+	Example: `sanctum/runtime_catalog.yaml:9: error: enabled service voice-agent requires qwen3-tts, which is disabled (enabled: false in /Users/bert/.sanctum/instance.yaml:8) [disabled-dependency]`,
 	Run: func(p *Pass) {
 		g := p.Graph
 		for _, e := range g.Edges() {

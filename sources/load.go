@@ -58,10 +58,8 @@ func Load(opts Options) (*Snapshot, error) {
 		ld.fs = RootFS{Dir: opts.Root}
 	}
 	cfg := filepath.Join(opts.Workspace, ConfigFile)
-	if data, err := os.ReadFile(cfg); err == nil {
+	if data, ok := ld.readOptional(cfg, os.ReadFile); ok {
 		ld.probs = append(ld.probs, ApplyConfig(&ld.l, data, cfg)...)
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		ld.probs = append(ld.probs, Problem{File: cfg, Message: "cannot read: " + errText(err)})
 	}
 	if opts.LabelPrefixes != nil {
 		ld.l.LabelPrefixes = opts.LabelPrefixes
@@ -111,6 +109,19 @@ func where(ev graph.Evidence) string {
 		return fmt.Sprintf("%s:%d", ev.File, ev.Line)
 	}
 	return ev.File
+}
+
+// readOptional reads a file that may be absent: absence is silent, any
+// other error is a Problem.
+func (ld *loader) readOptional(file string, read func(string) ([]byte, error)) ([]byte, bool) {
+	data, err := read(file)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			ld.probs = append(ld.probs, Problem{File: file, Message: "cannot read: " + errText(err)})
+		}
+		return nil, false
+	}
+	return data, true
 }
 
 func errText(err error) string {
@@ -183,11 +194,8 @@ func (ld *loader) defineService(name, origin string, ev graph.Evidence) *graph.N
 
 func (ld *loader) loadCatalog() {
 	file := filepath.Join(ld.l.Workspace, filepath.FromSlash(ld.l.Catalog))
-	data, err := os.ReadFile(file)
-	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			ld.probs = append(ld.probs, Problem{File: file, Message: "cannot read: " + errText(err)})
-		}
+	data, ok := ld.readOptional(file, os.ReadFile)
+	if !ok {
 		return
 	}
 	cat, probs := ParseCatalog(data, file)
@@ -236,11 +244,8 @@ func (ld *loader) loadInstance() {
 	if !ok {
 		return
 	}
-	data, err := ld.fs.ReadFile(p)
-	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			ld.probs = append(ld.probs, Problem{File: p, Message: "cannot read: " + errText(err)})
-		}
+	data, ok := ld.readOptional(p, ld.fs.ReadFile)
+	if !ok {
 		return
 	}
 	inst, probs := ParseInstance(data, p)
