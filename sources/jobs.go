@@ -1,6 +1,8 @@
 package sources
 
 import (
+	"errors"
+	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -41,7 +43,12 @@ const maxPlistDepth = 4
 func (ld *loader) scanLaunchDir(dir, rel string, depth int, out *[]plistFile) {
 	entries, err := ld.fs.ReadDir(path.Join(dir, rel))
 	if err != nil {
-		return // a launchd directory that does not exist is normal
+		// A launchd directory that does not exist is normal; one that
+		// cannot be read hides jobs, and the audit must say so.
+		if !errors.Is(err, fs.ErrNotExist) {
+			ld.probs = append(ld.probs, Problem{File: path.Join(dir, rel), Message: "cannot read directory: " + errText(err)})
+		}
+		return
 	}
 	for _, e := range entries {
 		name := e.Name()

@@ -196,6 +196,13 @@ type faultFS struct {
 	fail map[string]error
 }
 
+func (f faultFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if err, ok := f.fail[name]; ok {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return f.FS.ReadDir(name)
+}
+
 func (f faultFS) ReadFile(name string) ([]byte, error) {
 	if err, ok := f.fail[name]; ok {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
@@ -216,6 +223,7 @@ func TestReadErrorsBecomeProblems(t *testing.T) {
 		"/Users/bert/Library/LaunchAgents/com.sanctum.a.plist": fs.ErrPermission,
 		"/Users/bert/.sanctum/instance.yaml":                   errors.New("input/output error"),
 		"/Users/bert/.sanctum/bin/w":                           fs.ErrPermission,
+		"/Library/LaunchDaemons":                               fs.ErrPermission,
 	}}
 	snap := load(t, dir, fsys)
 	var got []string
@@ -223,6 +231,7 @@ func TestReadErrorsBecomeProblems(t *testing.T) {
 		got = append(got, p.File+": "+p.Message)
 	}
 	want := []string{
+		"/Library/LaunchDaemons: cannot read directory: permission denied",
 		"/Users/bert/.sanctum/bin/w: cannot read: permission denied",
 		"/Users/bert/.sanctum/instance.yaml: cannot read: input/output error",
 		"/Users/bert/Library/LaunchAgents/com.sanctum.a.plist: cannot read: permission denied",
