@@ -27,7 +27,11 @@ point the key somewhere that exists.`,
 				continue
 			}
 			for _, ev := range e.Evidence {
-				p.Report(from.ID, fmt.Sprintf("%s logs to %s (%s), but directory %s does not exist", noun(from), ev.Token, ev.Key, to.Name), ev)
+				msg := fmt.Sprintf("%s logs to %s (%s), but directory %s does not exist", noun(from), ev.Token, ev.Key, to.Name)
+				if ph := placeholder(ev.Token); ph != "" {
+					msg += fmt.Sprintf("; %s looks like an unrendered template placeholder", ph)
+				}
+				p.Report(from.ID, msg, ev)
 			}
 		}
 	},
