@@ -51,6 +51,8 @@ func nodeShape(k graph.Kind) string {
 		return "folder"
 	case graph.Manifest:
 		return "tab"
+	case graph.Artifact:
+		return "cylinder"
 	default:
 		return "ellipse"
 	}
@@ -63,7 +65,7 @@ func nodeShape(k graph.Kind) string {
 func nodeLabel(n graph.Node) string {
 	label := n.Name
 	switch n.Kind {
-	case graph.Wrapper, graph.File, graph.Directory:
+	case graph.Wrapper, graph.File, graph.Directory, graph.Manifest, graph.Artifact:
 		if base, dir := path.Base(n.Name), path.Dir(n.Name); strings.Contains(n.Name, "/") && base != "/" && dir != "." {
 			label = base + "\n" + dir
 		}

@@ -36,10 +36,11 @@ const (
 	File      Kind = "file"      // any other file referenced by path
 	Directory Kind = "directory" // a directory referenced by path (WorkingDirectory, log parent)
 	Manifest  Kind = "manifest"  // a YAML service manifest
+	Artifact  Kind = "artifact"  // a file generated from checked-in inputs
 )
 
 // Kinds lists every node kind in display order.
-var Kinds = []Kind{Service, Job, Wrapper, File, Directory, Manifest}
+var Kinds = []Kind{Service, Job, Wrapper, File, Directory, Manifest, Artifact}
 
 // EdgeKind is the type of an edge. Edges point from dependent to dependency.
 type EdgeKind string
@@ -56,6 +57,9 @@ const (
 	OtherJob   EdgeKind = "other-job"   // job -> job: KeepAlive.OtherJobEnabled
 	WorkingDir EdgeKind = "working-dir" // job -> directory: WorkingDirectory or RootDirectory
 	LogDir     EdgeKind = "log-dir"     // job -> directory: parent of StandardOutPath/StandardErrorPath
+	// GeneratedFrom points from a generated file to an input it is
+	// rendered from: artifact|manifest -> file.
+	GeneratedFrom EdgeKind = "generated-from"
 )
 
 // State says whether a node is in force. Its meaning depends on the kind:
@@ -63,7 +67,7 @@ const (
 //	service:             Enabled, Disabled, Undefined (referenced, defined nowhere)
 //	job:                 Live, Disabled (Disabled key), Retired (retired file name or subdirectory), Undefined (named, no plist)
 //	wrapper, file, dir:  Present, Missing
-//	manifest:            Present
+//	manifest, artifact:  Present, Missing
 type State string
 
 // Node states.

@@ -20,6 +20,12 @@ func All() []*Rule {
 		MissingJob,
 		Unmanaged,
 		OrphanWrapper,
+		ManifestDrift,
+		ManifestMissing,
+		ArtifactDrift,
+		ArtifactMissing,
+		ConflictingDefinition,
+		TemplateError,
 	}
 	slices.SortFunc(rules, func(a, b *Rule) int {
 		if a.Name < b.Name {

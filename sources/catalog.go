@@ -21,7 +21,7 @@ const (
 // CatalogEntry is one service of the catalog.
 type CatalogEntry struct {
 	Name     string // catalog name, kebab-case
-	Section  string // SectionServices or SectionAuxiliary
+	Section  string // SectionServices, SectionAuxiliary, or "driftmap.yaml"
 	Evidence graph.Evidence
 
 	InstanceKey   string // default: Name with '-' -> '_'
@@ -48,40 +48,46 @@ func ParseCatalog(data []byte, file string) (Catalog, []Problem) {
 		top.problem(ev.Line, "version", "unsupported catalog version %d (driftmap reads version 1)", v)
 	}
 	for _, section := range []string{SectionServices, SectionAuxiliary} {
-		sec, ok := top.sub(section)
-		if !ok {
-			continue
-		}
-		keys, vals := sec.entries()
-		for i, k := range keys {
-			e := CatalogEntry{Name: k.Value, Section: section, Evidence: sec.ev(k, k.Value, k.Value)}
-			v := vals[i]
-			if v.Tag != "!!null" && v.Kind != yaml.MappingNode {
-				sec.problem(k.Line, joinKey(section, k.Value), "%s.%s must be a mapping, found %s", section, k.Value, describe(v))
-				continue
-			}
-			m := sec.child(k.Value, v)
-			if v.Kind == yaml.MappingNode {
-				if s, ev, ok := m.str("instance_key"); ok {
-					e.InstanceKey, e.InstanceKeyEv = s, ev
-				}
-				if s, ev, ok := m.str("launchagent"); ok && s != "" {
-					e.LaunchAgent = &Ref{Name: s, Evidence: ev}
-				}
-				e.Requires = m.names("requires", "service")
-				e.RenamedFrom = m.names("renamed_from", "")
-				if s, ev, ok := m.str("role"); ok {
-					e.Role, e.RoleEv = s, ev
-				}
-				if p, ev, ok := m.integer("port"); ok {
-					e.Port, e.PortEv = p, ev
-				}
-				if en, set := m.boolean("enabled"); set {
-					e.Enabled = &en
-				}
-			}
-			cat.Entries = append(cat.Entries, e)
+		if sec, ok := top.sub(section); ok {
+			cat.Entries = append(cat.Entries, parseServiceEntries(sec, section)...)
 		}
 	}
 	return cat, probs
+}
+
+// parseServiceEntries reads a mapping of service name -> definition (the
+// catalog's services and auxiliary sections, driftmap.yaml's services).
+func parseServiceEntries(sec ymap, section string) []CatalogEntry {
+	var out []CatalogEntry
+	keys, vals := sec.entries()
+	for i, k := range keys {
+		e := CatalogEntry{Name: k.Value, Section: section, Evidence: sec.ev(k, k.Value, k.Value)}
+		v := vals[i]
+		if v.Tag != "!!null" && v.Kind != yaml.MappingNode {
+			sec.problem(k.Line, joinKey(sec.path, k.Value), "%s.%s must be a mapping, found %s", sec.path, k.Value, describe(v))
+			continue
+		}
+		if v.Kind == yaml.MappingNode {
+			m := sec.child(k.Value, v)
+			if s, ev, ok := m.str("instance_key"); ok {
+				e.InstanceKey, e.InstanceKeyEv = s, ev
+			}
+			if s, ev, ok := m.str("launchagent"); ok && s != "" {
+				e.LaunchAgent = &Ref{Name: s, Evidence: ev}
+			}
+			e.Requires = m.names("requires", "service")
+			e.RenamedFrom = m.names("renamed_from", "")
+			if s, ev, ok := m.str("role"); ok {
+				e.Role, e.RoleEv = s, ev
+			}
+			if p, ev, ok := m.integer("port"); ok {
+				e.Port, e.PortEv = p, ev
+			}
+			if en, set := m.boolean("enabled"); set {
+				e.Enabled = &en
+			}
+		}
+		out = append(out, e)
+	}
+	return out
 }

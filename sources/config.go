@@ -11,7 +11,7 @@ import (
 const ConfigFile = "driftmap.yaml"
 
 // configKeys are the keys driftmap.yaml may set, in documentation order.
-var configKeys = []string{"instance", "catalog", "manifests", "wrappers", "launchd_dirs", "label_prefixes", "watchdog_patterns"}
+var configKeys = []string{"instance", "catalog", "manifests", "wrappers", "launchd_dirs", "label_prefixes", "watchdog_patterns", "services", "artifacts"}
 
 // ApplyConfig parses driftmap.yaml and overrides the matching fields of l.
 // Unknown keys and values of the wrong type are Problems; the rest of the
@@ -29,7 +29,7 @@ func ApplyConfig(l *Layout, data []byte, file string) []Problem {
 	keys, _ := top.entries()
 	for _, k := range keys {
 		if !slices.Contains(configKeys, k.Value) {
-			top.problem(k.Line, k.Value, "unknown key %q in %s (known keys: instance, catalog, manifests, wrappers, launchd_dirs, label_prefixes, watchdog_patterns)", k.Value, ConfigFile)
+			top.problem(k.Line, k.Value, "unknown key %q in %s (known keys: instance, catalog, manifests, wrappers, launchd_dirs, label_prefixes, watchdog_patterns, services, artifacts)", k.Value, ConfigFile)
 		}
 	}
 	str := func(key string, dst *string) {
@@ -62,5 +62,12 @@ func ApplyConfig(l *Layout, data []byte, file string) []Problem {
 	list("launchd_dirs", &l.LaunchDirs)
 	list("label_prefixes", &l.LabelPrefixes)
 	list("watchdog_patterns", &l.WatchdogPattern)
+	if sec, ok := top.sub("services"); ok {
+		l.Services = parseServiceEntries(sec, "driftmap.yaml")
+	}
+	if specs, ok := parseArtifactSpecs(top, "artifacts"); ok {
+		l.Artifacts = specs
+		l.Set["artifacts"] = Position{File: file}
+	}
 	return probs
 }

@@ -23,6 +23,14 @@ type Layout struct {
 	LabelPrefixes   []string // a job is in scope when its Label or file name starts with one ("" admits all)
 	WatchdogPattern []string // substrings of Label, file or program name that mark a watchdog
 
+	// Services are service definitions written in driftmap.yaml
+	// (services: NAME: {port, launchagent, requires}); they join the
+	// catalog's and instance.yaml's for conflicting-definition.
+	Services []CatalogEntry
+	// Artifacts are the generated artifacts to verify; nil means the
+	// sanctum defaults (DefaultArtifacts).
+	Artifacts []ArtifactSpec
+
 	// Config is the driftmap.yaml that was applied, relative to the
 	// workspace; "" when none.
 	Config string

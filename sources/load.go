@@ -79,6 +79,7 @@ type loader struct {
 	inst      *Instance
 	cat       *Catalog
 	manifests []Manifest
+	artifacts []ArtifactResult
 
 	byName  map[string]string // normalised canonical name -> service ID
 	byAlias map[string]string // normalised renamed_from name -> service ID
@@ -142,6 +143,8 @@ func (ld *loader) load() {
 	ld.loadWrappers()
 	ld.resolveRefs()
 	ld.claimByConvention()
+	ld.loadArtifacts()
+	ld.linkManifestInputs()
 }
 
 func (ld *loader) snapshot() *Snapshot {
@@ -160,8 +163,11 @@ func (ld *loader) snapshot() *Snapshot {
 		Catalog:   ld.cat,
 		Manifests: ld.manifests,
 		Problems:  slices.Compact(ld.probs),
+		Artifacts: ld.artifacts,
 		Dirs:      ld.dirs,
 		Layout:    ld.l,
+		byName:    ld.byName,
+		byAlias:   ld.byAlias,
 	}
 }
 
@@ -318,6 +324,7 @@ func (ld *loader) loadManifests() {
 		}
 		m, probs := ParseManifest(data, file)
 		ld.probs = append(ld.probs, probs...)
+		m.Data = data
 		ld.manifests = append(ld.manifests, m)
 		mn := ld.b.Node(graph.Manifest, file)
 		mn.State = graph.Present

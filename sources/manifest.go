@@ -18,6 +18,7 @@ type Manifest struct {
 	PortEv      graph.Evidence
 	Requires    []Ref // strings or {service: NAME}
 	LaunchAgent *Ref
+	Data        []byte // the file as read, for render to compare and edit
 }
 
 // ParseManifest parses one manifest.

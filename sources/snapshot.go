@@ -1,6 +1,10 @@
 package sources
 
-import "github.com/driftmap/driftmap/graph"
+import (
+	"sync"
+
+	"github.com/driftmap/driftmap/graph"
+)
 
 // Snapshot is everything loaded from one root and workspace: the graph,
 // the problems met while reading, the configured source directories and
@@ -13,9 +17,20 @@ type Snapshot struct {
 	Catalog   *Catalog   // nil when the catalog is absent or unreadable
 	Manifests []Manifest // sorted by file
 
+	// Artifacts are the generated artifacts checked against a fresh
+	// rendering of their inputs.
+	Artifacts []ArtifactResult
+
 	Problems []Problem
 	Dirs     []SourceDir
 	Layout   Layout
+
+	// byName and byAlias map normalised service names and old names to
+	// service IDs, as the loader joined them.
+	byName, byAlias map[string]string
+
+	planOnce sync.Once
+	plan     []Planned
 }
 
 // SourceDir is a configured source directory (manifests, wrappers).

@@ -12,9 +12,13 @@ import (
 
 // TestReadmeOutput keeps the output pasted into README.md true: each
 // "$ driftmap ..." console block run from testdata/demo/broken must print
-// exactly what the README shows.
+// exactly what the README shows. UPDATE_README=1 rewrites the blocks.
 func TestReadmeOutput(t *testing.T) {
-	data, err := os.ReadFile("../../README.md")
+	readme, err := filepath.Abs("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(readme)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,11 +27,11 @@ func TestReadmeOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(dir)
-	blocks := strings.Split(string(data), "```console\n")[1:]
-	if len(blocks) == 0 {
+	parts := strings.Split(string(data), "```console\n")
+	if len(parts) < 2 {
 		t.Fatal("README.md has no console blocks")
 	}
-	for _, block := range blocks {
+	for bi, block := range parts[1:] {
 		block, _, _ = strings.Cut(block, "```")
 		lines := strings.SplitAfter(block, "\n")
 		i := 0
@@ -54,8 +58,19 @@ func TestReadmeOutput(t *testing.T) {
 			t.Errorf("driftmap %s: exit %d: %s", cmdline, code, errb.String())
 			continue
 		}
-		if out.String() != want {
-			t.Errorf("README output of 'driftmap %s' is stale; it prints:\n%s", cmdline, out.String())
+		if out.String() == want {
+			continue
+		}
+		if os.Getenv("UPDATE_README") == "1" {
+			_, rest, _ := strings.Cut(parts[bi+1], "```")
+			parts[bi+1] = strings.Join(lines[:i+1], "") + out.String() + "```" + rest
+			continue
+		}
+		t.Errorf("README output of 'driftmap %s' is stale (UPDATE_README=1 rewrites it); it prints:\n%s", cmdline, out.String())
+	}
+	if os.Getenv("UPDATE_README") == "1" {
+		if err := os.WriteFile(readme, []byte(strings.Join(parts, "```console\n")), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -31,6 +32,9 @@ type Env struct {
 	Getenv         func(string) string
 	// IsTerminal reports whether Stdout is a terminal (for colour).
 	IsTerminal bool
+	// Now is the clock (render --prune dates what it retires); nil means
+	// time.Now.
+	Now func() time.Time
 }
 
 // Main runs driftmap with the real process environment.
@@ -66,6 +70,7 @@ type opts struct {
 	failOn                string
 	focus                 string
 	depth                 int
+	check, diff, prune    bool
 }
 
 // ctx is what a running command sees.
@@ -98,7 +103,7 @@ func (c *ctx) fail(err error) int {
 }
 
 func commands() []*command {
-	return []*command{checkCmd, graphCmd, impactCmd, whyCmd, rulesCmd, explainCmd}
+	return []*command{checkCmd, graphCmd, impactCmd, whyCmd, renderCmd, rulesCmd, explainCmd}
 }
 
 // Execute runs the command line args (without the program name) and
@@ -248,6 +253,13 @@ func (c *ctx) defaultHome() string {
 		return "/Users/" + users[0]
 	}
 	return home
+}
+
+func (c *ctx) now() time.Time {
+	if c.env.Now != nil {
+		return c.env.Now()
+	}
+	return time.Now()
 }
 
 // color reports whether output should be coloured.

@@ -225,7 +225,7 @@ var rulesCmd = &command{
 	flags: layoutFlags,
 	run: func(c *ctx, args []string) int {
 		for _, r := range queries.All() {
-			fmt.Fprintf(c.env.Stdout, "%-20s %-8s %s\n", r.Name, r.Severity, r.Title)
+			fmt.Fprintf(c.env.Stdout, "%-23s %-8s %s\n", r.Name, r.Severity, r.Title)
 		}
 		return ExitOK
 	},

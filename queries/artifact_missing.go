@@ -1,0 +1,31 @@
+package queries
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources"
+)
+
+// ArtifactMissing reports generated files whose input exists but which
+// do not.
+var ArtifactMissing = &Rule{
+	Name:     "artifact-missing",
+	Severity: Warning,
+	Title:    "a generated artifact is missing though its input exists",
+	Doc: `An artifact's input exists but the artifact does not: whatever reads the
+artifact finds nothing, or falls back to a default. Generate it from its
+input.`,
+	Example: `/Users/bert/.sanctum/config/agent-capabilities.yaml: warning: /Users/bert/.sanctum/config/agent-capabilities.yaml is missing; it is a copy of sanctum/agent_capabilities.yaml [artifact-missing]`,
+	Run: func(p *Pass) {
+		for _, r := range p.Artifacts {
+			if r.State != sources.ArtifactMissing {
+				continue
+			}
+			p.ReportAt(graph.Evidence{File: r.Output}, graph.ID(graph.Artifact, r.Output),
+				fmt.Sprintf("%s is missing; it is generated (%s) from %s", r.Output, r.Spec.Kind, strings.Join(r.Inputs, " and ")),
+				r.Spec.Evidence)
+		}
+	},
+}

@@ -1,0 +1,67 @@
+package sources
+
+import (
+	"path"
+	"path/filepath"
+
+	"github.com/driftmap/driftmap/graph"
+)
+
+// loadArtifacts checks every generated artifact and adds each to the
+// graph with a generated-from edge to each of its inputs, so that
+// `driftmap impact instance.yaml` lists what regenerates.
+func (ld *loader) loadArtifacts() {
+	specs := ld.l.Artifacts
+	if specs == nil {
+		specs = DefaultArtifacts()
+	}
+	ld.artifacts = CheckArtifacts(ld.fs, ld.l.Home, ld.l.Workspace, specs)
+	for _, r := range ld.artifacts {
+		if r.State == ArtifactNoInput {
+			continue
+		}
+		n := ld.b.Node(graph.Artifact, r.Output)
+		n.State = graph.Present
+		if r.State == ArtifactMissing {
+			n.State = graph.Missing
+		}
+		n.Origins = append(n.Origins, string(r.Spec.Kind))
+		n.Defined = append(n.Defined, r.Spec.Evidence)
+		for _, in := range r.Inputs {
+			ld.b.AddEdge(n.ID, ld.inputNode(in), graph.GeneratedFrom, graph.Evidence{File: r.Output, Key: "artifact " + string(r.Spec.Kind), Token: in})
+		}
+	}
+}
+
+// inputNode returns the file node of a canonical input: a path inside the
+// root, or a host path under the workspace.
+func (ld *loader) inputNode(p string) string {
+	if path.IsAbs(p) && !isUnder(p, ld.l.Workspace) {
+		return ld.pathNode(graph.File, p)
+	}
+	n := ld.b.Node(graph.File, p)
+	n.State = graph.Present
+	return n.ID
+}
+
+func isUnder(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !filepath.IsAbs(rel) && (len(rel) < 3 || rel[:3] != "../")
+}
+
+// linkManifestInputs gives every manifest generated-from edges to the
+// canonical inputs render writes it from: the catalog and instance.yaml.
+func (ld *loader) linkManifestInputs() {
+	var inputs []string
+	if ld.cat != nil {
+		inputs = append(inputs, ld.cat.File)
+	}
+	if ld.inst != nil {
+		inputs = append(inputs, ld.inst.File)
+	}
+	for _, m := range ld.manifests {
+		for _, in := range inputs {
+			ld.b.AddEdge(graph.ID(graph.Manifest, m.File), ld.inputNode(in), graph.GeneratedFrom, graph.Evidence{File: m.File, Key: "render input", Token: in})
+		}
+	}
+}
