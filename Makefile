@@ -14,7 +14,7 @@ build:
 
 # demo audits the broken tree (findings expected, so its exit status 1 is
 # not a failure), writes its graph, then audits the remediated tree, which
-# must check clean.
+# must check clean and need no render.
 demo: build
 	@echo "== driftmap check: the broken tree ($(DEMO)/broken)"
 	@$(BIN) check --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace; \
@@ -24,8 +24,9 @@ demo: build
 	@echo
 	@echo "   graph written to bin/demo-broken.dot (render: dot -Tsvg bin/demo-broken.dot > bin/demo.svg)"
 	@echo
-	@echo "== driftmap check --fail-on warning: the remediated tree ($(DEMO)/clean)"
+	@echo "== driftmap check --fail-on warning, then render --check: the remediated tree ($(DEMO)/clean)"
 	@$(BIN) check --fail-on warning --root $(DEMO)/clean/root --home $(DEMO_HOME) --workspace $(DEMO)/clean/workspace
+	@$(BIN) render --check --root $(DEMO)/clean/root --home $(DEMO_HOME) --workspace $(DEMO)/clean/workspace
 
 vet:
 	$(GO) vet ./...

@@ -14,8 +14,13 @@ func (ld *loader) loadArtifacts() {
 	specs := ld.l.Artifacts
 	if specs == nil {
 		specs = DefaultArtifacts()
+		for i := range specs {
+			if specs[i].Kind == ArtifactJSONCache {
+				specs[i].Input = ld.l.Instance // the instance file the layout names
+			}
+		}
 	}
-	ld.artifacts = CheckArtifacts(ld.fs, ld.l.Home, ld.l.Workspace, specs)
+	ld.artifacts = CheckArtifacts(ld.fs, ld.l.Home, ld.l.Workspace, ld.l.Instance, specs)
 	for _, r := range ld.artifacts {
 		if r.State == ArtifactNoInput {
 			continue

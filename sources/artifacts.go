@@ -61,9 +61,6 @@ func DefaultArtifacts() []ArtifactSpec {
 	}
 }
 
-// artInstancePath is where template placeholders are looked up.
-const artInstancePath = "~/.sanctum/instance.yaml"
-
 // artifactItemKeys are the keys of one driftmap.yaml artifacts item.
 var artifactItemKeys = []string{"kind", "input", "output"}
 
@@ -224,8 +221,8 @@ func artInRoot(p string) bool {
 // A file that cannot be read for another reason, or a check that fails
 // unexpectedly, gives ArtifactDrift with a Difference starting "cannot
 // check:". Results are sorted by Output, then Kind.
-func CheckArtifacts(fsys FS, home, workspace string, specs []ArtifactSpec) []ArtifactResult {
-	c := &artifactChecker{fsys: fsys, home: home, workspace: workspace}
+func CheckArtifacts(fsys FS, home, workspace, instance string, specs []ArtifactSpec) []ArtifactResult {
+	c := &artifactChecker{fsys: fsys, home: home, workspace: workspace, instancePath: instance}
 	var out []ArtifactResult
 	for _, s := range specs {
 		out = append(out, c.check(s)...)
@@ -252,6 +249,7 @@ type artifactChecker struct {
 	fsys            FS
 	home, workspace string
 	inst            *artInstance // loaded on first use
+	instancePath    string       // instance.yaml, whose values template placeholders name
 }
 
 // artifactFile is an artifact path located for reading.
@@ -492,7 +490,7 @@ func (c *artifactChecker) instance() *artInstance {
 	if c.inst != nil {
 		return c.inst
 	}
-	e, _ := Expand(artInstancePath, c.home)
+	e, _ := Expand(c.instancePath, c.home)
 	t := &artInstance{file: Clean(e)}
 	c.inst = t
 	data, err := c.fsys.ReadFile(t.file)

@@ -63,7 +63,7 @@ func FuzzTemplateArtifact(f *testing.F) {
 			strings.TrimPrefix(tmplFile, "/"):                  {Data: data},
 			strings.TrimPrefix(artAgentsDir, "/") + "/x.plist": {Data: []byte(installedXML)},
 		}
-		res := CheckArtifacts(fsys, artHome, "/nonexistent-workspace", []ArtifactSpec{artTemplateSpec})
+		res := CheckArtifacts(fsys, artHome, "/nonexistent-workspace", "~/.sanctum/instance.yaml", []ArtifactSpec{artTemplateSpec})
 		if len(res) != 1 {
 			t.Fatalf("got %d results", len(res))
 		}

@@ -44,7 +44,7 @@ func artFiles(t *testing.T, files map[string]string) (root, ws string) {
 
 // artCheck runs CheckArtifacts over a root and workspace.
 func artCheck(root, ws string, specs ...ArtifactSpec) []ArtifactResult {
-	return CheckArtifacts(RootFS{Dir: root}, artHome, ws, specs)
+	return CheckArtifacts(RootFS{Dir: root}, artHome, ws, "~/.sanctum/instance.yaml", specs)
 }
 
 // artOne runs one spec that must yield exactly one result.

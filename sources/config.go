@@ -66,6 +66,9 @@ func ApplyConfig(l *Layout, data []byte, file string) []Problem {
 		l.Services = parseServiceEntries(sec, "driftmap.yaml")
 	}
 	if specs, ok := parseArtifactSpecs(top, "artifacts"); ok {
+		if specs == nil {
+			specs = []ArtifactSpec{} // artifacts: [] checks none
+		}
 		l.Artifacts = specs
 		l.Set["artifacts"] = Position{File: file}
 	}

@@ -188,3 +188,21 @@ func TestApplyConfig(t *testing.T) {
 		t.Errorf("problems = %v", probs)
 	}
 }
+
+func TestApplyConfigArtifactsAndServices(t *testing.T) {
+	l := DefaultLayout("/r", "/Users/bert", "/w")
+	if probs := ApplyConfig(&l, []byte("artifacts: []\nservices:\n  vm: {port: 2222, requires: [net]}\n"), "/w/driftmap.yaml"); len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	if l.Artifacts == nil || len(l.Artifacts) != 0 {
+		t.Errorf("artifacts: [] must check none, got %#v", l.Artifacts)
+	}
+	if len(l.Services) != 1 || l.Services[0].Name != "vm" || l.Services[0].Port != 2222 || l.Services[0].Section != "driftmap.yaml" {
+		t.Errorf("services = %+v", l.Services)
+	}
+	l = DefaultLayout("/r", "/Users/bert", "/w")
+	ApplyConfig(&l, []byte("manifests: ~/svc\n"), "/w/driftmap.yaml")
+	if l.Artifacts != nil {
+		t.Errorf("no artifacts key must keep the defaults (nil), got %#v", l.Artifacts)
+	}
+}
