@@ -981,68 +981,59 @@ func artLineAt(data []byte, off int64) int {
 
 // artFromJSON converts a value decoded by encoding/json with UseNumber.
 func artFromJSON(v any, depth int) (any, error) {
-	if depth > maxArtifactDepth {
-		return nil, errArtifactDepth
-	}
-	switch cv := v.(type) {
-	case json.Number:
-		s := string(cv)
+	return artConvert(v, depth, func(v any) any {
+		n, ok := v.(json.Number)
+		if !ok {
+			return v // string, bool, nil
+		}
+		s := string(n)
 		if !strings.ContainsAny(s, ".eE") {
 			if bi, ok := new(big.Int).SetString(s, 10); ok {
-				return artInt(bi), nil
+				return artInt(bi)
 			}
 		}
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil && !errors.Is(err, strconv.ErrRange) {
-			return s, nil
+			return s
 		}
-		return artNumber{f: f}, nil
-	case []any:
-		out := make([]any, len(cv))
-		for i, e := range cv {
-			ev, err := artFromJSON(e, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = ev
-		}
-		return out, nil
-	case map[string]any:
-		out := make(map[string]any, len(cv))
-		for k, e := range cv {
-			ev, err := artFromJSON(e, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = ev
-		}
-		return out, nil
-	}
-	return v, nil // string, bool, nil
+		return artNumber{f: f}
+	})
 }
 
 // artPlistValue converts a value decoded by howett.net/plist.
 func artPlistValue(v any, depth int) (any, error) {
+	return artConvert(v, depth, func(v any) any {
+		switch cv := v.(type) {
+		case uint64:
+			return artInt(new(big.Int).SetUint64(cv))
+		case int64:
+			return artInt(big.NewInt(cv))
+		case float64:
+			return artNumber{f: cv}
+		case float32:
+			return artNumber{f: float64(cv)}
+		case plist.UID:
+			return artInt(new(big.Int).SetUint64(uint64(cv)))
+		case []byte:
+			return artData(cv)
+		case nil, bool, string, time.Time:
+			return v
+		}
+		return fmt.Sprintf("(%T)", v)
+	})
+}
+
+// artConvert copies a decoded tree of []any and map[string]any, bounded
+// in depth, converting every other value with leaf.
+func artConvert(v any, depth int, leaf func(any) any) (any, error) {
 	if depth > maxArtifactDepth {
 		return nil, errArtifactDepth
 	}
 	switch cv := v.(type) {
-	case uint64:
-		return artInt(new(big.Int).SetUint64(cv)), nil
-	case int64:
-		return artInt(big.NewInt(cv)), nil
-	case float64:
-		return artNumber{f: cv}, nil
-	case float32:
-		return artNumber{f: float64(cv)}, nil
-	case plist.UID:
-		return artInt(new(big.Int).SetUint64(uint64(cv))), nil
-	case []byte:
-		return artData(cv), nil
 	case []any:
 		out := make([]any, len(cv))
 		for i, e := range cv {
-			ev, err := artPlistValue(e, depth+1)
+			ev, err := artConvert(e, depth+1, leaf)
 			if err != nil {
 				return nil, err
 			}
@@ -1052,17 +1043,15 @@ func artPlistValue(v any, depth int) (any, error) {
 	case map[string]any:
 		out := make(map[string]any, len(cv))
 		for k, e := range cv {
-			ev, err := artPlistValue(e, depth+1)
+			ev, err := artConvert(e, depth+1, leaf)
 			if err != nil {
 				return nil, err
 			}
 			out[k] = ev
 		}
 		return out, nil
-	case nil, bool, string, time.Time:
-		return v, nil
 	}
-	return fmt.Sprintf("(%T)", v), nil
+	return leaf(v), nil
 }
 
 // artKindName names a value's type, with an article.
