@@ -1,6 +1,8 @@
 package sources
 
 import (
+	"errors"
+	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -73,6 +75,13 @@ func (s *Snapshot) computePlan() []Planned {
 		switch {
 		case err != nil:
 			p.Action, p.Err = Broken, err.Error()
+			var re *ManifestRenderError
+			if errors.As(err, &re) {
+				p.Err = re.Message // the file is already named
+				if re.Line > 0 {
+					p.Err = fmt.Sprintf("line %d: %s", re.Line, re.Message)
+				}
+			}
 		case p.Old == nil:
 			p.Action, p.New, p.Diffs = Create, newData, diffs
 		case len(diffs) == 0:

@@ -100,7 +100,11 @@ func runRender(c *ctx, args []string) int {
 		return ExitOK
 	}
 	if broken > 0 {
-		return c.fail(&usageError{fmt.Sprintf("%d manifests cannot be parsed, so render wrote nothing", broken), "fix their YAML (driftmap check shows the line), then run driftmap render again"})
+		what := fmt.Sprintf("%d manifests cannot be parsed", broken)
+		if broken == 1 {
+			what = "1 manifest cannot be parsed"
+		}
+		return c.fail(&usageError{what + ", so render wrote nothing", "fix the YAML (driftmap check shows the line), then run driftmap render again"})
 	}
 	date := c.now().Format(time.DateOnly)
 	done, err := sources.Apply(snap.Layout.Root, dir, plan, c.o.prune, date)
