@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/driftmap/driftmap/exporters"
+	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/queries"
 )
 
@@ -48,6 +49,11 @@ func runCheck(c *ctx, args []string) int {
 	findings := queries.Run(snap, queries.All())
 	if err := f.Format(c.env.Stdout, &exporters.Report{Findings: findings, Graph: snap.Graph}); err != nil {
 		return c.fail(err)
+	}
+	if len(snap.Graph.NodesOf(graph.Job)) == 0 && len(snap.Graph.NodesOf(graph.Service)) == 0 {
+		// Nothing was in scope: say so, or a clean report misleads.
+		fmt.Fprintf(c.env.Stderr, "driftmap: note: found no service and no launchd job with a Label starting with %s\n", strings.Join(quoteAll(snap.Layout.LabelPrefixes), " or "))
+		fmt.Fprintf(c.env.Stderr, "driftmap: hint: --label-prefix= audits every launchd job; --workspace names the checkout holding sanctum/runtime_catalog.yaml\n")
 	}
 	if failOn >= 0 {
 		for _, fd := range findings {
@@ -204,6 +210,14 @@ func runWhy(c *ctx, args []string) int {
 		return c.fail(err)
 	}
 	return ExitOK
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
 }
 
 func notFound(err error) error {
