@@ -25,12 +25,14 @@ func fleet(tb testing.TB, n int) string {
 			tb.Fatal(err)
 		}
 	}
-	var cat strings.Builder
+	var cat, inst strings.Builder
 	cat.WriteString("version: 1\nservices:\n")
+	inst.WriteString("services:\n")
 	for i := range n {
 		name := fmt.Sprintf("svc-%05d", i)
 		fmt.Fprintf(&cat, "  %s: {launchagent: com.sanctum.%s, requires: [svc-%05d]}\n", name, name, (i+1)%n)
-		w(fmt.Sprintf("root/Users/bert/.sanctum/services/%s.yaml", name), fmt.Sprintf("name: %s\nport: %d\n", name, 10000+i), 0o644)
+		fmt.Fprintf(&inst, "  svc_%05d: {port: %d}\n", i, 10000+i)
+		w(fmt.Sprintf("root/Users/bert/.sanctum/services/%s.yaml", name), fmt.Sprintf("name: %s\nport: %d\nrequires: [svc-%05d]\nlaunchagent: com.sanctum.%s\n", name, 10000+i, (i+1)%n, name), 0o644)
 		target := "/usr/bin/true"
 		if i%10 == 0 {
 			target = "/opt/gone/" + name
@@ -53,6 +55,7 @@ func fleet(tb testing.TB, n int) string {
 `, name, name, name), 0o644)
 	}
 	w("workspace/sanctum/runtime_catalog.yaml", cat.String(), 0o644)
+	w("root/Users/bert/.sanctum/instance.yaml", inst.String(), 0o644)
 	w("root/Users/bert/.sanctum/env.sh", "export A=1\n", 0o644)
 	w("root/usr/bin/true", "#!/bin/sh\n", 0o755)
 	w("root/Users/bert/Library/Logs/.keep", "", 0o644)

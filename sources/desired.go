@@ -129,8 +129,8 @@ func (s *Snapshot) conventionLabel(svc string) string {
 // sorted) and launchagent from the catalog entry, or, when it names none,
 // the Label of the job that runs the service by naming convention.
 func (s *Snapshot) Desired() []DesiredManifest {
-	if s.Catalog == nil {
-		return nil
+	if s.Catalog == nil || s.Instance == nil {
+		return nil // without both canonical inputs there is nothing to render from
 	}
 	dir, ok := s.Layout.InRoot(s.Layout.Manifests)
 	if !ok {

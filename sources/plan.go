@@ -41,6 +41,9 @@ func (s *Snapshot) Plan() []Planned {
 }
 
 func (s *Snapshot) computePlan() []Planned {
+	if s.Catalog == nil || s.Instance == nil {
+		return nil // nothing renders, so no manifest is judged
+	}
 	desired := s.Desired()
 	byService := map[string]*Manifest{}
 	byFile := map[string]*Manifest{}

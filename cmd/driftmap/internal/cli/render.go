@@ -45,6 +45,10 @@ func runRender(c *ctx, args []string) int {
 		cat := filepath.Join(snap.Layout.Workspace, snap.Layout.Catalog)
 		return c.fail(&usageError{fmt.Sprintf("no runtime catalog at %s: nothing to render from", cat), "pass --workspace DIR, the checkout holding sanctum/runtime_catalog.yaml"})
 	}
+	if snap.Instance == nil {
+		inst, _ := snap.Layout.InRoot(snap.Layout.Instance)
+		return c.fail(&usageError{fmt.Sprintf("no instance file at %s (inside %s): nothing to render from", inst, snap.Layout.Root), "pass --root and --home so that ~/.sanctum/instance.yaml is found, or set instance: in driftmap.yaml"})
+	}
 	dir, _ := snap.Layout.InRoot(snap.Layout.Manifests)
 	plan := snap.Plan()
 	w := c.env.Stdout
