@@ -170,6 +170,18 @@ func (g *Graph) pick(idx []int, kinds []EdgeKind) []Edge {
 	return r
 }
 
+// EdgesOf returns the edges of the given kinds, sorted by (from, to,
+// kind).
+func (g *Graph) EdgesOf(kinds ...EdgeKind) []Edge {
+	var r []Edge
+	for _, e := range g.edges {
+		if slices.Contains(kinds, e.Kind) {
+			r = append(r, e)
+		}
+	}
+	return r
+}
+
 // NodesOf returns the nodes of kind k, sorted by ID.
 func (g *Graph) NodesOf(k Kind) []*Node {
 	var r []*Node

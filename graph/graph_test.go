@@ -196,3 +196,18 @@ func TestSplitID(t *testing.T) {
 		}
 	}
 }
+
+func TestEdgesOf(t *testing.T) {
+	b := NewBuilder()
+	s, j, f := b.Node(Service, "s"), b.Node(Job, "j"), b.Node(File, "/f")
+	b.AddEdge(s.ID, j.ID, RunsAs)
+	b.AddEdge(j.ID, f.ID, Exec)
+	b.AddEdge(s.ID, s.ID, Requires)
+	g := b.Build()
+	if got := g.EdgesOf(Exec, RunsAs); len(got) != 2 || got[0].Kind != Exec || got[1].Kind != RunsAs {
+		t.Errorf("EdgesOf(Exec, RunsAs) = %v", got)
+	}
+	if got := g.EdgesOf(Symlink); got != nil {
+		t.Errorf("EdgesOf(Symlink) = %v, want none", got)
+	}
+}

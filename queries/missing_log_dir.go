@@ -18,10 +18,7 @@ point the key somewhere that exists.`,
 	Example: `/Users/bert/Library/LaunchAgents/com.sanctum.triage.plist:22: warning: job com.sanctum.triage logs to /Users/bert/Library/Logs/sanctum/triage.err (StandardErrorPath), but directory /Users/bert/Library/Logs/sanctum does not exist [missing-log-dir]`,
 	Run: func(p *Pass) {
 		g := p.Graph
-		for _, e := range g.Edges() {
-			if e.Kind != graph.LogDir {
-				continue
-			}
+		for _, e := range g.EdgesOf(graph.LogDir) {
 			from, to := node(g, e.From), node(g, e.To)
 			if to.State != graph.Missing || (from.Kind == graph.Job && from.State != graph.Live) {
 				continue

@@ -18,10 +18,7 @@ interpreter.`,
 	Example: `/Users/bert/Library/LaunchAgents/com.sanctum.proxy.plist:8: warning: job com.sanctum.proxy runs /Users/bert/.sanctum/bin/proxy (Program), which has no execute bit [not-executable]`,
 	Run: func(p *Pass) {
 		g := p.Graph
-		for _, e := range g.Edges() {
-			if e.Kind != graph.Exec {
-				continue
-			}
+		for _, e := range g.EdgesOf(graph.Exec) {
 			from, to := node(g, e.From), node(g, e.To)
 			if from.Kind == graph.Job && from.State != graph.Live {
 				continue

@@ -19,10 +19,7 @@ gets deleted. Replace the old name with the current one.`,
 	Example: `sanctum/runtime_catalog.yaml:7: warning: service voice-agent requires "xtts", an old name of qwen3-tts; write "qwen3-tts" [renamed-reference]`,
 	Run: func(p *Pass) {
 		g := p.Graph
-		for _, e := range g.Edges() {
-			if e.Kind != graph.Requires {
-				continue
-			}
+		for _, e := range g.EdgesOf(graph.Requires) {
 			to := node(g, e.To)
 			for _, ev := range e.Evidence {
 				if norm(ev.Token) == norm(to.Name) || !slices.ContainsFunc(to.Aliases, func(a string) bool { return norm(a) == norm(ev.Token) }) {

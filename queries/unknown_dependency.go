@@ -26,10 +26,7 @@ a close one) or define the service.`,
 				known = append(known, n.Aliases...)
 			}
 		}
-		for _, e := range g.Edges() {
-			if e.Kind != graph.Requires {
-				continue
-			}
+		for _, e := range g.EdgesOf(graph.Requires) {
 			to := node(g, e.To)
 			if to.State != graph.Undefined {
 				continue

@@ -221,16 +221,7 @@ func (ld *loader) loadCatalog() {
 		if e.Role != "" {
 			n.Role = e.Role
 		}
-		if e.Port != 0 {
-			n.Ports = append(n.Ports, graph.Port{Port: e.Port, Evidence: e.PortEv})
-		}
-		if e.LaunchAgent != nil {
-			ld.refs = append(ld.refs, pendingRef{n.ID, graph.RunsAs, *e.LaunchAgent})
-			ld.explicit[n.ID] = true
-		}
-		for _, r := range e.Requires {
-			ld.refs = append(ld.refs, pendingRef{n.ID, graph.Requires, r})
-		}
+		ld.claim(n, e.Port, e.PortEv, e.LaunchAgent, e.Requires)
 	}
 	for _, e := range cat.Entries {
 		id := ld.service(e.Name)
@@ -284,16 +275,19 @@ func (ld *loader) loadInstance() {
 	}
 }
 
-func (ld *loader) sourceDir(name, configured string) (string, bool) {
+// sourceDir records a configured source directory and returns its path
+// inside root and its entries, read once; ok is false when it does not
+// exist (or cannot be named).
+func (ld *loader) sourceDir(name, configured string) (string, []fs.DirEntry, bool) {
 	p, ok := ld.l.InRoot(configured)
 	if !ok {
-		return "", false
+		return "", nil, false
 	}
 	ev := graph.Evidence{File: p, Key: name + " (default)", Token: configured}
 	if pos, ok := ld.l.Set[name]; ok {
 		ev = graph.Evidence{File: pos.File, Line: pos.Line, Key: name, Token: configured}
 	}
-	_, err := ld.fs.ReadDir(p)
+	entries, err := ld.fs.ReadDir(p)
 	exists := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		ld.probs = append(ld.probs, Problem{File: p, Message: "cannot read directory: " + errText(err)})
@@ -302,15 +296,14 @@ func (ld *loader) sourceDir(name, configured string) (string, bool) {
 	_, isSet := ld.l.Set[name]
 	expected := isSet || ld.inst != nil || ld.cat != nil
 	ld.dirs = append(ld.dirs, SourceDir{Name: name, Path: p, Exists: exists, Expected: expected, Evidence: ev})
-	return p, exists
+	return p, entries, exists
 }
 
 func (ld *loader) loadManifests() {
-	dir, ok := ld.sourceDir("manifests", ld.l.Manifests)
+	dir, entries, ok := ld.sourceDir("manifests", ld.l.Manifests)
 	if !ok {
 		return
 	}
-	entries, _ := ld.fs.ReadDir(dir)
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || strings.HasPrefix(name, ".") || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
@@ -331,16 +324,23 @@ func (ld *loader) loadManifests() {
 		mn.Defined = append(mn.Defined, graph.Evidence{File: file})
 		sn := ld.defineService(m.Name, "manifest", m.NameEv)
 		ld.b.AddEdge(mn.ID, sn.ID, graph.Describes, m.NameEv)
-		if m.Port != 0 {
-			sn.Ports = append(sn.Ports, graph.Port{Port: m.Port, Evidence: m.PortEv})
-		}
-		if m.LaunchAgent != nil {
-			ld.refs = append(ld.refs, pendingRef{sn.ID, graph.RunsAs, *m.LaunchAgent})
-			ld.explicit[sn.ID] = true
-		}
-		for _, r := range m.Requires {
-			ld.refs = append(ld.refs, pendingRef{sn.ID, graph.Requires, r})
-		}
+		ld.claim(sn, m.Port, m.PortEv, m.LaunchAgent, m.Requires)
+	}
+}
+
+// claim records what a source says about service n: the port it claims,
+// the job that runs it and the services it requires (resolved once every
+// service is known).
+func (ld *loader) claim(n *graph.Node, port int, portEv graph.Evidence, launch *Ref, requires []Ref) {
+	if port != 0 {
+		n.Ports = append(n.Ports, graph.Port{Port: port, Evidence: portEv})
+	}
+	if launch != nil {
+		ld.refs = append(ld.refs, pendingRef{n.ID, graph.RunsAs, *launch})
+		ld.explicit[n.ID] = true
+	}
+	for _, r := range requires {
+		ld.refs = append(ld.refs, pendingRef{n.ID, graph.Requires, r})
 	}
 }
 

@@ -43,11 +43,10 @@ func isShellScript(data []byte) bool {
 }
 
 func (ld *loader) loadWrappers() {
-	dir, ok := ld.sourceDir("wrappers", ld.l.Wrappers)
+	dir, entries, ok := ld.sourceDir("wrappers", ld.l.Wrappers)
 	if !ok {
 		return
 	}
-	entries, _ := ld.fs.ReadDir(dir)
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, ".") {
