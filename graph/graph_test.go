@@ -178,25 +178,6 @@ func TestNeighbourhoodAndSubgraph(t *testing.T) {
 	}
 }
 
-func TestSplitID(t *testing.T) {
-	for _, tc := range []struct {
-		id   string
-		kind Kind
-		name string
-		ok   bool
-	}{
-		{"service:voice-agent", Service, "voice-agent", true},
-		{"file:/Users/bert/x:y", File, "/Users/bert/x:y", true},
-		{"voice-agent", "", "", false},
-		{"bogus:x", "", "", false},
-	} {
-		k, n, ok := SplitID(tc.id)
-		if k != tc.kind || n != tc.name || ok != tc.ok {
-			t.Errorf("SplitID(%q) = %q, %q, %v", tc.id, k, n, ok)
-		}
-	}
-}
-
 func TestEdgesOf(t *testing.T) {
 	b := NewBuilder()
 	s, j, f := b.Node(Service, "s"), b.Node(Job, "j"), b.Node(File, "/f")

@@ -183,18 +183,3 @@ func compareEdge(a, b Edge) int {
 
 // ID builds a node ID from a kind and a name.
 func ID(k Kind, name string) string { return string(k) + ":" + name }
-
-// SplitID splits a node ID into kind and name. ok is false when id has no
-// known kind prefix.
-func SplitID(id string) (k Kind, name string, ok bool) {
-	before, after, found := strings.Cut(id, ":")
-	if !found {
-		return "", "", false
-	}
-	for _, kk := range Kinds {
-		if string(kk) == before {
-			return kk, after, true
-		}
-	}
-	return "", "", false
-}

@@ -12,7 +12,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources"
@@ -160,13 +159,3 @@ func Worst(fs []Finding) map[string]Severity {
 	}
 	return m
 }
-
-// plural returns "1 thing" or "n things".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-var _ = strings.TrimSpace

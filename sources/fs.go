@@ -92,23 +92,10 @@ func Clean(p string) string {
 // as it resolved, with the rest appended, so callers can Lstat it. A loop
 // returns ErrLinkLoop.
 func Resolve(fsys FS, name string) (string, error) {
-	p, _, err := resolve(fsys, name, nil)
-	return p, err
+	return resolve(fsys, name)
 }
 
-// Chain is like Resolve but also returns each symlink met, in order, as
-// (link, target-as-written) pairs, so callers can record symlink edges.
-func Chain(fsys FS, name string) (resolved string, links []Link, err error) {
-	return resolve(fsys, name, &links)
-}
-
-// Link is one symbolic link met while resolving a path.
-type Link struct {
-	Path   string // the link, inside root
-	Target string // its target as written
-}
-
-func resolve(fsys FS, name string, links *[]Link) (string, []Link, error) {
+func resolve(fsys FS, name string) (string, error) {
 	// done is always symlink-free, so a RootFS can lstat it on the host
 	// directly; any other FS answers through its own methods.
 	lstat, readlink := fsys.Lstat, fsys.Readlink
@@ -139,32 +126,22 @@ func resolve(fsys FS, name string, links *[]Link) (string, []Link, error) {
 			// Lstat reports the missing component.
 			done = next
 			if err != nil {
-				return path.Join(append([]string{done}, rest...)...), deref(links), nil
+				return path.Join(append([]string{done}, rest...)...), nil
 			}
 			continue
 		}
 		hops++
 		if hops > maxLinks {
-			return "", deref(links), &fs.PathError{Op: "resolve", Path: name, Err: ErrLinkLoop}
+			return "", &fs.PathError{Op: "resolve", Path: name, Err: ErrLinkLoop}
 		}
 		t, err := readlink(next)
 		if err != nil {
-			return "", deref(links), err
-		}
-		if links != nil {
-			*links = append(*links, Link{Path: next, Target: t})
+			return "", err
 		}
 		if strings.HasPrefix(t, "/") {
 			done = "/"
 		}
 		rest = append(strings.Split(t, "/"), rest...)
 	}
-	return done, deref(links), nil
-}
-
-func deref(l *[]Link) []Link {
-	if l == nil {
-		return nil
-	}
-	return *l
+	return done, nil
 }

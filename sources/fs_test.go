@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"reflect"
 	"testing"
 )
 
@@ -91,18 +90,6 @@ func TestResolveStaysInsideRoot(t *testing.T) {
 	}
 	if data, err := fsys.ReadFile("/home/bin/absdir/bin/tool"); err != nil || string(data) != "x" {
 		t.Errorf("ReadFile through a re-rooted dir link = %q, %v", data, err)
-	}
-}
-
-func TestChainRecordsEveryLink(t *testing.T) {
-	root := mkroot(t, "a/real", "a/one -> two", "a/two -> /a/real")
-	got, links, err := Chain(RootFS{Dir: root}, "/a/one")
-	if err != nil || got != "/a/real" {
-		t.Fatalf("Chain = %q, %v", got, err)
-	}
-	want := []Link{{Path: "/a/one", Target: "two"}, {Path: "/a/two", Target: "/a/real"}}
-	if !reflect.DeepEqual(links, want) {
-		t.Errorf("links = %v, want %v", links, want)
 	}
 }
 
