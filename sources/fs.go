@@ -92,10 +92,6 @@ func Clean(p string) string {
 // as it resolved, with the rest appended, so callers can Lstat it. A loop
 // returns ErrLinkLoop.
 func Resolve(fsys FS, name string) (string, error) {
-	return resolve(fsys, name)
-}
-
-func resolve(fsys FS, name string) (string, error) {
 	// done is always symlink-free, so a RootFS can lstat it on the host
 	// directly; any other FS answers through its own methods.
 	lstat, readlink := fsys.Lstat, fsys.Readlink
