@@ -58,8 +58,8 @@ type Target struct {
 	// Search lists the directories a bare name is looked up in, in order
 	// (the job's PATH, or launchd's default). Empty for absolute paths.
 	Search []string
-	// Relative is set for a path with a slash that is not absolute; it
-	// resolves against Dir (WorkingDirectory, or "/" when unset).
+	// Dir is set for a relative path with a slash ("./run.sh"): the
+	// directory it resolves against (WorkingDirectory, or "/" when unset).
 	Dir string
 	// Evidence names the file, line, key and the token as written.
 	Evidence graph.Evidence
