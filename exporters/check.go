@@ -114,10 +114,7 @@ func findingLocation(fd queries.Finding) string {
 	if fd.File == "" {
 		return fd.Subject
 	}
-	if fd.Line > 0 {
-		return fd.File + ":" + strconv.Itoa(fd.Line)
-	}
-	return fd.File
+	return graph.Evidence{File: fd.File, Line: fd.Line}.Location()
 }
 
 // summaryLine is "N errors, N warnings, N info in G nodes, E edges".

@@ -98,14 +98,19 @@ type Evidence struct {
 	Token string `json:"token,omitempty"`
 }
 
-// String renders evidence as file:line (key "token").
+// Location renders the place as file:line, or file when the line is
+// unknown.
+func (e Evidence) Location() string {
+	if e.Line > 0 {
+		return e.File + ":" + strconv.Itoa(e.Line)
+	}
+	return e.File
+}
+
+// String renders evidence as file:line key "token".
 func (e Evidence) String() string {
 	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		b.WriteString(":")
-		b.WriteString(strconv.Itoa(e.Line))
-	}
+	b.WriteString(e.Location())
 	if e.Key != "" {
 		b.WriteString(" ")
 		b.WriteString(e.Key)

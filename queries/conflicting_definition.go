@@ -40,7 +40,7 @@ not a conflict: manifests are rendered, not canonical.)`,
 				var parts []string
 				var ev []graph.Evidence
 				for _, v := range vals {
-					parts = append(parts, fmt.Sprintf("%s in %s (%s)", v.v, v.by, where(v.ev)))
+					parts = append(parts, fmt.Sprintf("%s in %s (%s)", v.v, v.by, v.ev.Location()))
 					ev = append(ev, v.ev)
 				}
 				p.ReportAt(vals[0].ev, graph.ID(graph.Service, sd.Service),

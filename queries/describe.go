@@ -1,10 +1,10 @@
 package queries
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources"
 )
 
 // noun names a node for a message: "job com.sanctum.x", "service
@@ -42,14 +42,6 @@ func firstKey(ev []graph.Evidence) string {
 	return ev[0].Key
 }
 
-// where renders "file:line" for a message.
-func where(ev graph.Evidence) string {
-	if ev.Line > 0 {
-		return fmt.Sprintf("%s:%d", ev.File, ev.Line)
-	}
-	return ev.File
-}
-
 // list joins names as "a, b and c".
 func list(items []string) string {
 	switch len(items) {
@@ -61,6 +53,5 @@ func list(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
-// norm makes names written with '_' and '-' compare equal, as sources
-// does when it joins them.
-func norm(s string) string { return strings.ReplaceAll(s, "_", "-") }
+// norm is the identity rule sources joins service names by.
+func norm(s string) string { return sources.NormName(s) }

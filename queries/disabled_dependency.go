@@ -35,7 +35,7 @@ wait forever. Enable the dependency, or drop the requirement.`,
 				for _, r := range g.From(to.ID, graph.RunsAs) {
 					j := node(g, r.To)
 					if j.State == graph.Disabled || j.State == graph.Retired {
-						why = fmt.Sprintf("whose job %s is %s (%s)", j.Label, j.State, where(j.Defined[0]))
+						why = fmt.Sprintf("whose job %s is %s (%s)", j.Label, j.State, j.Defined[0].Location())
 						break
 					}
 				}

@@ -56,7 +56,7 @@ one of them another port, everywhere it is written.`,
 			for _, o := range owners {
 				for _, c := range claims {
 					if c.svc == o {
-						names = append(names, fmt.Sprintf("%s (%s)", o.Name, where(c.ev)))
+						names = append(names, fmt.Sprintf("%s (%s)", o.Name, c.ev.Location()))
 						break
 					}
 				}

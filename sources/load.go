@@ -101,16 +101,11 @@ type pendingRef struct {
 	ref  Ref
 }
 
-// norm makes names written with '_' and '-' compare equal.
-func norm(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "_", "-") }
+// NormName is the identity rule for service names: names written with
+// '_' and '-' (and surrounding space) denote the same service.
+func NormName(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "_", "-") }
 
-// where renders evidence as file:line.
-func where(ev graph.Evidence) string {
-	if ev.Line > 0 {
-		return fmt.Sprintf("%s:%d", ev.File, ev.Line)
-	}
-	return ev.File
-}
+func norm(s string) string { return NormName(s) }
 
 // readOptional reads a file that may be absent: absence is silent, any
 // other error is a Problem.
@@ -216,7 +211,7 @@ func (ld *loader) loadCatalog() {
 		n := ld.defineService(e.Name, origin, e.Evidence)
 		if e.Enabled != nil && !*e.Enabled {
 			n.State = graph.Disabled
-			n.Detail = fmt.Sprintf("enabled: false in %s", where(e.Evidence))
+			n.Detail = fmt.Sprintf("enabled: false in %s", e.Evidence.Location())
 		}
 		if e.Role != "" {
 			n.Role = e.Role
@@ -267,7 +262,7 @@ func (ld *loader) loadInstance() {
 		}
 		if !s.Enabled {
 			n.State = graph.Disabled
-			n.Detail = fmt.Sprintf("enabled: false in %s", where(s.Evidence))
+			n.Detail = fmt.Sprintf("enabled: false in %s", s.Evidence.Location())
 		}
 		if s.Port != 0 {
 			n.Ports = append(n.Ports, graph.Port{Port: s.Port, Evidence: s.PortEv})
