@@ -649,7 +649,7 @@ func (t *artInstance) lookup(dotted string) (text string, secret, ok bool, why s
 	}
 	v := t.value
 	for seg := range strings.SplitSeq(dotted, ".") {
-		secret = secret || artCredentialKey(seg)
+		secret = secret || secretName(seg)
 		switch cv := v.(type) {
 		case map[string]any:
 			next, found := cv[seg]
@@ -684,12 +684,6 @@ func artShorten(s string) string {
 		return s
 	}
 	return string([]rune(s)[:artMaxShown]) + "…"
-}
-
-// artCredentialKey reports whether a key (or option, or variable) name looks
-// like it names a credential.
-func artCredentialKey(name string) bool {
-	return secretName(name) || strings.Contains(strings.ToUpper(strings.ReplaceAll(name, "-", "_")), "AUTHKEY")
 }
 
 // Values compared by artDiffer are: nil, bool, string, artNumber,
@@ -1345,7 +1339,7 @@ func (d *artDiffer) maps(a, b map[string]any, p *artPath, depth int, hide bool) 
 		case !e.inA:
 			d.add(cp, artOnlyRight, nil, nil, true)
 		default:
-			secret := hide || artCredentialKey(e.name) || artCredentialKey(e.bk)
+			secret := hide || secretName(e.name) || secretName(e.bk)
 			d.walk(a[e.ak], b[e.bk], cp, depth+1, secret)
 		}
 		if d.visits > maxArtifactNodes {
@@ -1419,13 +1413,13 @@ func (p *artPath) String(secrets []string) string {
 func artSecretArg(list []any, i int) bool {
 	if i > 0 {
 		if prev, ok := list[i-1].(string); ok && strings.HasPrefix(prev, "-") &&
-			!strings.Contains(prev, "=") && artCredentialKey(strings.TrimLeft(prev, "-")) {
+			!strings.Contains(prev, "=") && secretName(strings.TrimLeft(prev, "-")) {
 			return true
 		}
 	}
 	if s, ok := list[i].(string); ok {
 		name, _, has := strings.Cut(strings.TrimLeft(s, "-"), "=")
-		return has && artCredentialKey(name)
+		return has && secretName(name)
 	}
 	return false
 }
@@ -1449,7 +1443,7 @@ func artSecrets(v any) []string {
 			}
 		case map[string]any:
 			for _, k := range sortedKeys(cv) {
-				walk(cv[k], hide || artCredentialKey(k), depth+1)
+				walk(cv[k], hide || secretName(k), depth+1)
 			}
 		case []any:
 			for i, e := range cv {

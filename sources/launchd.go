@@ -508,7 +508,7 @@ func isSecretValue(args []arg, i int) bool {
 // names a credential.
 func secretName(name string) bool {
 	n := strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
-	for _, s := range []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "CREDENTIAL", "PRIVATE_KEY"} {
+	for _, s := range []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "AUTHKEY", "CREDENTIAL", "PRIVATE_KEY"} {
 		if strings.Contains(n, s) {
 			return true
 		}
