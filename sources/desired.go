@@ -87,15 +87,11 @@ func (s *Snapshot) serviceName(name string) string {
 	return n
 }
 
-// instanceService returns the service an instance key belongs to: the
-// catalog entry naming it as instance_key, else the service of that name.
+// instanceService returns the service an instance key joined, as the
+// loader joined it (explicit instance_key first, else by name).
 func (s *Snapshot) instanceService(key string) string {
-	if s.Catalog != nil {
-		for _, e := range s.Catalog.Entries {
-			if e.InstanceKey == key {
-				return s.serviceName(e.Name)
-			}
-		}
+	if id, ok := s.instanceOf[key]; ok {
+		return strings.TrimPrefix(id, "service:")
 	}
 	return s.serviceName(key)
 }

@@ -46,13 +46,14 @@ func Load(opts Options) (*Snapshot, error) {
 	}
 	home := Clean(opts.Home)
 	ld := &loader{
-		fs:      opts.FS,
-		l:       DefaultLayout(opts.Root, home, opts.Workspace),
-		b:       graph.NewBuilder(),
-		byName:  map[string]string{},
-		byAlias: map[string]string{},
-		jobs:    map[string][]string{},
-		inProg:  map[string]bool{},
+		fs:         opts.FS,
+		l:          DefaultLayout(opts.Root, home, opts.Workspace),
+		b:          graph.NewBuilder(),
+		byName:     map[string]string{},
+		byAlias:    map[string]string{},
+		instanceOf: map[string]string{},
+		jobs:       map[string][]string{},
+		inProg:     map[string]bool{},
 	}
 	if ld.fs == nil {
 		ld.fs = RootFS{Dir: opts.Root}
@@ -81,8 +82,9 @@ type loader struct {
 	manifests []Manifest
 	artifacts []ArtifactResult
 
-	byName  map[string]string // normalised canonical name -> service ID
-	byAlias map[string]string // normalised renamed_from name -> service ID
+	byName     map[string]string // normalised canonical name -> service ID
+	byAlias    map[string]string // normalised renamed_from name -> service ID
+	instanceOf map[string]string // instance.yaml key -> service ID
 	// explicit marks services whose job is named by a launchagent key.
 	explicit map[string]bool
 	claimed  map[string]bool // job IDs some launchagent key names
@@ -153,16 +155,17 @@ func (ld *loader) snapshot() *Snapshot {
 		return strings.Compare(a.Message, b.Message)
 	})
 	return &Snapshot{
-		Graph:     ld.b.Build(),
-		Instance:  ld.inst,
-		Catalog:   ld.cat,
-		Manifests: ld.manifests,
-		Problems:  slices.Compact(ld.probs),
-		Artifacts: ld.artifacts,
-		Dirs:      ld.dirs,
-		Layout:    ld.l,
-		byName:    ld.byName,
-		byAlias:   ld.byAlias,
+		Graph:      ld.b.Build(),
+		Instance:   ld.inst,
+		Catalog:    ld.cat,
+		Manifests:  ld.manifests,
+		Problems:   slices.Compact(ld.probs),
+		Artifacts:  ld.artifacts,
+		Dirs:       ld.dirs,
+		Layout:     ld.l,
+		byName:     ld.byName,
+		byAlias:    ld.byAlias,
+		instanceOf: ld.instanceOf,
 	}
 }
 
@@ -260,6 +263,7 @@ func (ld *loader) loadInstance() {
 		} else {
 			n = ld.defineService(norm(s.Key), "instance", s.Evidence)
 		}
+		ld.instanceOf[s.Key] = n.ID
 		if !s.Enabled {
 			n.State = graph.Disabled
 			n.Detail = fmt.Sprintf("enabled: false in %s", s.Evidence.Location())

@@ -28,6 +28,8 @@ type Snapshot struct {
 	// byName and byAlias map normalised service names and old names to
 	// service IDs, as the loader joined them.
 	byName, byAlias map[string]string
+	// instanceOf maps each instance.yaml key to the service it joined.
+	instanceOf map[string]string
 
 	planOnce sync.Once
 	plan     []Planned
