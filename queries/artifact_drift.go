@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
-	"github.com/driftmap/driftmap/sources"
+	"github.com/driftmap/driftmap/sources/artifact"
 )
 
 // maxDifferences bounds how many differences one finding spells out.
@@ -30,7 +30,7 @@ driftmap.yaml (artifacts:).`,
 	Example: `/Users/bert/.sanctum/.instance.json: error: /Users/bert/.sanctum/.instance.json differs from a fresh json-cache rendering of /Users/bert/.sanctum/instance.yaml: key services.voice_agent.port: 8765 in input, 8766 in output [artifact-drift]`,
 	Run: func(p *Pass) {
 		for _, r := range p.Artifacts {
-			if r.State != sources.ArtifactDrift {
+			if r.State != artifact.Drift {
 				continue
 			}
 			diffs := r.Differences

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
-	"github.com/driftmap/driftmap/sources"
+	"github.com/driftmap/driftmap/sources/artifact"
 )
 
 // ArtifactMissing reports generated files whose input exists but which
@@ -20,7 +20,7 @@ input.`,
 	Example: `/Users/bert/.sanctum/config/agent-capabilities.yaml: warning: /Users/bert/.sanctum/config/agent-capabilities.yaml is missing; it is a copy of sanctum/agent_capabilities.yaml [artifact-missing]`,
 	Run: func(p *Pass) {
 		for _, r := range p.Artifacts {
-			if r.State != sources.ArtifactMissing {
+			if r.State != artifact.Missing {
 				continue
 			}
 			p.ReportAt(graph.Evidence{File: r.Output}, graph.ID(graph.Artifact, r.Output),

@@ -6,7 +6,7 @@ import (
 	"slices"
 
 	"github.com/driftmap/driftmap/graph"
-	"github.com/driftmap/driftmap/sources"
+	"github.com/driftmap/driftmap/sources/render"
 )
 
 // ManifestDrift reports manifests whose owned fields differ from what
@@ -25,16 +25,16 @@ and two sources of truth will disagree. A manifest that no service renders
 the manifest are kept.`,
 	Example: `/Users/bert/.sanctum/services/voice-agent.yaml:3: error: manifest voice-agent.yaml: port is 8765, render writes 8766; run driftmap render [manifest-drift]`,
 	Run: func(p *Pass) {
-		for _, pl := range p.Plan() {
+		for _, pl := range p.Plan {
 			base := path.Base(pl.File)
 			id := graph.ID(graph.Manifest, pl.File)
 			switch pl.Action {
-			case sources.Update:
+			case render.Update:
 				for _, d := range pl.Diffs {
 					p.Report(id, fmt.Sprintf("manifest %s: %s is %s, render writes %s; run driftmap render", base, d.Field, d.Have, d.Want),
 						graph.Evidence{File: pl.File, Line: d.Line, Key: d.Field})
 				}
-			case sources.Extra:
+			case render.Extra:
 				if manifestOnly(p.Graph, pl.File) {
 					continue // unmanaged reports a manifest of an unknown service
 				}

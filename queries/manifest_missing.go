@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/driftmap/driftmap/graph"
-	"github.com/driftmap/driftmap/sources"
+	"github.com/driftmap/driftmap/sources/render"
 )
 
 // ManifestMissing reports enabled services without a manifest.
@@ -25,8 +25,8 @@ missing-directory reports that instead.)`,
 				return
 			}
 		}
-		for _, pl := range p.Plan() {
-			if pl.Action != sources.Create {
+		for _, pl := range p.Plan {
+			if pl.Action != render.Create {
 				continue
 			}
 			sid := graph.ID(graph.Service, pl.Desired.Service)

@@ -4,8 +4,9 @@
 // registry (All) lists them, and `driftmap rules` and `driftmap explain`
 // print the same documentation the code carries.
 //
-// Queries read a sources.Snapshot and return findings; they never read
-// files themselves and never format output (that is package exporters).
+// Queries read a sources.Snapshot (and the render plan derived from it)
+// and return findings; they never read or write files themselves and
+// never format output (that is package exporters).
 package queries
 
 import (
@@ -15,6 +16,7 @@ import (
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources"
+	"github.com/driftmap/driftmap/sources/render"
 )
 
 // Severity ranks findings. The zero value is Info.
@@ -87,9 +89,16 @@ type Rule struct {
 	Run      func(*Pass)
 }
 
-// Pass is what a rule sees: the loaded snapshot, and a way to report.
+// Pass is what a rule sees: the loaded snapshot, the results derived
+// from it once for every rule (as go/analysis hands a pass the results
+// of the analyzers it requires), and a way to report.
 type Pass struct {
 	*sources.Snapshot
+	// Plan is what `driftmap render` would do with the manifests
+	// (render.Plan), computed once per Run; nil when the catalog or
+	// instance.yaml is missing, so that nothing renders.
+	Plan []render.Planned
+
 	rule     *Rule
 	findings *[]Finding
 }
@@ -114,9 +123,10 @@ func (p *Pass) ReportAt(at graph.Evidence, subject, msg string, ev ...graph.Evid
 
 // Run runs rules over snap and returns their findings, sorted.
 func Run(snap *sources.Snapshot, rules []*Rule) []Finding {
+	plan := render.Plan(snap)
 	var out []Finding
 	for _, r := range rules {
-		p := &Pass{Snapshot: snap, rule: r, findings: &out}
+		p := &Pass{Snapshot: snap, Plan: plan, rule: r, findings: &out}
 		r.Run(p)
 	}
 	slices.SortFunc(out, Compare)

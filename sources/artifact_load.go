@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 
 	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/artifact"
+	"github.com/driftmap/driftmap/sources/sanctum"
 )
 
 // loadArtifacts checks every generated artifact and adds each to the
@@ -13,21 +15,21 @@ import (
 func (ld *loader) loadArtifacts() {
 	specs := ld.l.Artifacts
 	if specs == nil {
-		specs = DefaultArtifacts()
+		specs = sanctum.DefaultArtifacts()
 		for i := range specs {
-			if specs[i].Kind == ArtifactJSONCache {
+			if specs[i].Kind == sanctum.ArtifactJSONCache {
 				specs[i].Input = ld.l.Instance // the instance file the layout names
 			}
 		}
 	}
-	ld.artifacts = CheckArtifacts(ld.fs, ld.l.Home, ld.l.Workspace, ld.l.Instance, specs)
+	ld.artifacts = artifact.Check(ld.fs, ld.l.Home, ld.l.Workspace, ld.l.Instance, specs)
 	for _, r := range ld.artifacts {
-		if r.State == ArtifactNoInput {
+		if r.State == artifact.NoInput {
 			continue
 		}
 		n := ld.b.Node(graph.Artifact, r.Output)
 		n.State = graph.Present
-		if r.State == ArtifactMissing {
+		if r.State == artifact.Missing {
 			n.State = graph.Missing
 		}
 		n.Origins = append(n.Origins, string(r.Spec.Kind))

@@ -8,26 +8,10 @@ import (
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/launchd"
+	"github.com/driftmap/driftmap/sources/record"
+	"github.com/driftmap/driftmap/sources/rootfs"
 )
-
-// retiredSuffixes are what follows ".plist" in the name of a plist that
-// has been set aside. launchd only loads names ending in ".plist", so
-// these never run; driftmap shows them as retired and never checks them.
-var retiredSuffixes = []string{".disabled", ".retired", ".bak", ".pre-", ".failed"}
-
-// classifyPlist says whether name is a plist driftmap loads and whether
-// it is retired. Any other ".plist.*" name is retired too: launchd
-// ignores it.
-func classifyPlist(name string) (isPlist, retired bool) {
-	if strings.HasSuffix(name, ".plist") {
-		return true, false
-	}
-	i := strings.LastIndex(name, ".plist.")
-	if i < 0 {
-		return false, false
-	}
-	return true, true
-}
 
 // plistFile is a plist found in a launchd directory.
 type plistFile struct {
@@ -46,7 +30,7 @@ func (ld *loader) scanLaunchDir(dir, rel string, depth int, out *[]plistFile) {
 		// A launchd directory that does not exist is normal; one that
 		// cannot be read hides jobs, and the audit must say so.
 		if !errors.Is(err, fs.ErrNotExist) {
-			ld.probs = append(ld.probs, Problem{File: path.Join(dir, rel), Message: "cannot read directory: " + errText(err)})
+			ld.probs = append(ld.probs, record.Problem{File: path.Join(dir, rel), Message: "cannot read directory: " + rootfs.Reason(err)})
 		}
 		return
 	}
@@ -59,7 +43,7 @@ func (ld *loader) scanLaunchDir(dir, rel string, depth int, out *[]plistFile) {
 			}
 			continue
 		}
-		isPlist, retired := classifyPlist(name)
+		isPlist, retired := launchd.ClassifyName(name)
 		if !isPlist {
 			continue
 		}
@@ -79,7 +63,7 @@ func (ld *loader) inScope(label, file string) bool {
 
 type loadedJob struct {
 	f   plistFile
-	job PlistJob
+	job launchd.Job
 }
 
 func (ld *loader) loadLaunchd() {
@@ -96,11 +80,11 @@ func (ld *loader) loadLaunchd() {
 		data, err := ld.fs.ReadFile(f.path)
 		if err != nil {
 			if ld.inScope("", f.path) {
-				ld.probs = append(ld.probs, Problem{File: f.path, Message: "cannot read: " + errText(err)})
+				ld.probs = append(ld.probs, record.Problem{File: f.path, Message: "cannot read: " + rootfs.Reason(err)})
 			}
 			continue
 		}
-		job, probs := ParsePlist(data, f.path, ld.l.Home)
+		job, probs := launchd.ParsePlist(data, f.path, ld.l.Home)
 		if !ld.inScope(job.Label, f.path) {
 			continue
 		}
@@ -168,25 +152,25 @@ func (ld *loader) addJob(lj loadedJob) {
 		ld.addTarget(n, t)
 	}
 	for _, o := range lj.job.OtherJobs {
-		ld.otherJobs = append(ld.otherJobs, pendingRef{n.ID, graph.OtherJob, Ref{Name: o.Token, Evidence: o}})
+		ld.otherJobs = append(ld.otherJobs, pendingRef{n.ID, graph.OtherJob, record.Ref{Name: o.Token, Evidence: o}})
 	}
 }
 
 // addTarget adds the edge from a job or wrapper to one of its targets.
-func (ld *loader) addTarget(from *graph.Node, t Target) {
+func (ld *loader) addTarget(from *graph.Node, t record.Target) {
 	var kind graph.EdgeKind
 	nodeKind := graph.File
 	p := t.Path
 	switch t.Kind {
-	case TargetExec:
+	case record.TargetExec:
 		kind = graph.Exec
-	case TargetScript:
+	case record.TargetScript:
 		kind = graph.Script
-	case TargetSource:
+	case record.TargetSource:
 		kind = graph.Source
-	case TargetWorkingDir, TargetRootDir:
+	case record.TargetWorkingDir, record.TargetRootDir:
 		kind, nodeKind = graph.WorkingDir, graph.Directory
-	case TargetLogDir:
+	case record.TargetLogDir:
 		kind, nodeKind = graph.LogDir, graph.Directory
 	default:
 		return
@@ -196,8 +180,8 @@ func (ld *loader) addTarget(from *graph.Node, t Target) {
 	case len(t.Search) > 0:
 		id = ld.lookPath(p, t.Search)
 	case t.Dir != "" || path.IsAbs(p):
-		p = Clean(path.Join(t.Dir, p))
-		if t.Kind == TargetLogDir {
+		p = rootfs.Clean(path.Join(t.Dir, p))
+		if t.Kind == record.TargetLogDir {
 			p = path.Dir(p) // the log file may be missing, its directory not
 		}
 		id = ld.pathNode(nodeKind, p)

@@ -11,6 +11,10 @@ import (
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/artifact"
+	"github.com/driftmap/driftmap/sources/record"
+	"github.com/driftmap/driftmap/sources/rootfs"
+	"github.com/driftmap/driftmap/sources/sanctum"
 )
 
 // Options are the settings a command passes to Load.
@@ -21,8 +25,8 @@ type Options struct {
 	// LabelPrefixes overrides the layout's prefixes when non-nil (the
 	// --label-prefix flag); a single "" admits every plist.
 	LabelPrefixes []string
-	// FS replaces the RootFS over Root (tests inject faults with it).
-	FS FS
+	// FS replaces the rootfs.RootFS over Root (tests inject faults with it).
+	FS rootfs.FS
 }
 
 // SetupError is an error that prevents loading at all (the root does not
@@ -44,10 +48,10 @@ func Load(opts Options) (*Snapshot, error) {
 	if fi, err := os.Stat(opts.Workspace); err != nil || !fi.IsDir() {
 		return nil, &SetupError{Msg: fmt.Sprintf("workspace %s is not a directory", opts.Workspace), Hint: "--workspace names the checkout holding sanctum/runtime_catalog.yaml"}
 	}
-	home := Clean(opts.Home)
+	home := rootfs.Clean(opts.Home)
 	ld := &loader{
 		fs:         opts.FS,
-		l:          DefaultLayout(opts.Root, home, opts.Workspace),
+		l:          sanctum.DefaultLayout(opts.Root, home, opts.Workspace),
 		b:          graph.NewBuilder(),
 		byName:     map[string]string{},
 		byAlias:    map[string]string{},
@@ -56,11 +60,11 @@ func Load(opts Options) (*Snapshot, error) {
 		inProg:     map[string]bool{},
 	}
 	if ld.fs == nil {
-		ld.fs = RootFS{Dir: opts.Root}
+		ld.fs = rootfs.RootFS{Dir: opts.Root}
 	}
-	cfg := filepath.Join(opts.Workspace, ConfigFile)
+	cfg := filepath.Join(opts.Workspace, sanctum.ConfigFile)
 	if data, ok := ld.readOptional(cfg, os.ReadFile); ok {
-		ld.probs = append(ld.probs, ApplyConfig(&ld.l, data, cfg)...)
+		ld.probs = append(ld.probs, sanctum.ApplyConfig(&ld.l, data, cfg)...)
 	}
 	if opts.LabelPrefixes != nil {
 		ld.l.LabelPrefixes = opts.LabelPrefixes
@@ -71,16 +75,16 @@ func Load(opts Options) (*Snapshot, error) {
 }
 
 type loader struct {
-	fs    FS
-	l     Layout
+	fs    rootfs.FS
+	l     sanctum.Layout
 	b     *graph.Builder
-	probs []Problem
+	probs []record.Problem
 	dirs  []SourceDir
 
-	inst      *Instance
-	cat       *Catalog
-	manifests []Manifest
-	artifacts []ArtifactResult
+	inst      *sanctum.Instance
+	cat       *sanctum.Catalog
+	manifests []sanctum.Manifest
+	artifacts []artifact.Result
 
 	byName     map[string]string // normalised canonical name -> service ID
 	byAlias    map[string]string // normalised renamed_from name -> service ID
@@ -100,7 +104,7 @@ type loader struct {
 type pendingRef struct {
 	from string // service ID
 	kind graph.EdgeKind
-	ref  Ref
+	ref  record.Ref
 }
 
 // NormName is the identity rule for service names: names written with
@@ -110,24 +114,16 @@ func NormName(s string) string { return strings.ReplaceAll(strings.TrimSpace(s),
 func norm(s string) string { return NormName(s) }
 
 // readOptional reads a file that may be absent: absence is silent, any
-// other error is a Problem.
+// other error is a record.Problem.
 func (ld *loader) readOptional(file string, read func(string) ([]byte, error)) ([]byte, bool) {
 	data, err := read(file)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			ld.probs = append(ld.probs, Problem{File: file, Message: "cannot read: " + errText(err)})
+			ld.probs = append(ld.probs, record.Problem{File: file, Message: "cannot read: " + rootfs.Reason(err)})
 		}
 		return nil, false
 	}
 	return data, true
-}
-
-func errText(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 func (ld *loader) load() {
@@ -145,7 +141,7 @@ func (ld *loader) load() {
 }
 
 func (ld *loader) snapshot() *Snapshot {
-	slices.SortFunc(ld.probs, func(a, b Problem) int {
+	slices.SortFunc(ld.probs, func(a, b record.Problem) int {
 		if c := strings.Compare(a.File, b.File); c != 0 {
 			return c
 		}
@@ -202,13 +198,13 @@ func (ld *loader) loadCatalog() {
 	if !ok {
 		return
 	}
-	cat, probs := ParseCatalog(data, file)
+	cat, probs := sanctum.ParseCatalog(data, file)
 	ld.probs = append(ld.probs, probs...)
 	ld.cat = &cat
 	// Canonical names first, so an alias never shadows a real name.
 	for _, e := range cat.Entries {
 		origin := "catalog"
-		if e.Section == SectionAuxiliary {
+		if e.Section == sanctum.SectionAuxiliary {
 			origin = "auxiliary"
 		}
 		n := ld.defineService(e.Name, origin, e.Evidence)
@@ -243,7 +239,7 @@ func (ld *loader) loadInstance() {
 	if !ok {
 		return
 	}
-	inst, probs := ParseInstance(data, p)
+	inst, probs := sanctum.ParseInstance(data, p)
 	ld.probs = append(ld.probs, probs...)
 	ld.inst = &inst
 	keyed := map[string]string{} // explicit instance_key -> service ID
@@ -289,7 +285,7 @@ func (ld *loader) sourceDir(name, configured string) (string, []fs.DirEntry, boo
 	entries, err := ld.fs.ReadDir(p)
 	exists := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		ld.probs = append(ld.probs, Problem{File: p, Message: "cannot read directory: " + errText(err)})
+		ld.probs = append(ld.probs, record.Problem{File: p, Message: "cannot read directory: " + rootfs.Reason(err)})
 		exists = true // it exists but is unreadable; the problem says so
 	}
 	_, isSet := ld.l.Set[name]
@@ -311,10 +307,10 @@ func (ld *loader) loadManifests() {
 		file := path.Join(dir, name)
 		data, err := ld.fs.ReadFile(file)
 		if err != nil {
-			ld.probs = append(ld.probs, Problem{File: file, Message: "cannot read: " + errText(err)})
+			ld.probs = append(ld.probs, record.Problem{File: file, Message: "cannot read: " + rootfs.Reason(err)})
 			continue
 		}
-		m, probs := ParseManifest(data, file)
+		m, probs := sanctum.ParseManifest(data, file)
 		ld.probs = append(ld.probs, probs...)
 		m.Data = data
 		ld.manifests = append(ld.manifests, m)
@@ -330,7 +326,7 @@ func (ld *loader) loadManifests() {
 // claim records what a source says about service n: the port it claims,
 // the job that runs it and the services it requires (resolved once every
 // service is known).
-func (ld *loader) claim(n *graph.Node, port int, portEv graph.Evidence, launch *Ref, requires []Ref) {
+func (ld *loader) claim(n *graph.Node, port int, portEv graph.Evidence, launch *record.Ref, requires []record.Ref) {
 	if port != 0 {
 		n.Ports = append(n.Ports, graph.Port{Port: port, Evidence: portEv})
 	}

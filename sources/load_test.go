@@ -4,32 +4,21 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/rootfs"
+	"github.com/driftmap/driftmap/sources/sourcetest"
 )
 
-// tree writes files under a temporary directory: keys are paths relative
-// to it, values contents; a value starting with "#!" gets an execute bit.
+// tree writes files into a new temporary directory holding root/ and
+// ws/, and returns it (see sourcetest.Tree).
 func tree(t *testing.T, files map[string]string) string {
 	t.Helper()
-	dir := t.TempDir()
-	for name, data := range files {
-		p := filepath.Join(dir, name)
-		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		mode := os.FileMode(0o644)
-		if strings.HasPrefix(data, "#!") {
-			mode = 0o755
-		}
-		must(t, os.WriteFile(p, []byte(data), mode))
-	}
-	must(t, os.MkdirAll(filepath.Join(dir, "root"), 0o755))
-	must(t, os.MkdirAll(filepath.Join(dir, "ws"), 0o755))
-	return dir
+	return sourcetest.Tree(t, files, "root", "ws")
 }
 
 func plistXML(label string, args ...string) string {
@@ -43,7 +32,7 @@ func plistXML(label string, args ...string) string {
 	return b.String()
 }
 
-func load(t *testing.T, dir string, fsys FS) *Snapshot {
+func load(t *testing.T, dir string, fsys rootfs.FS) *Snapshot {
 	t.Helper()
 	snap, err := Load(Options{Root: filepath.Join(dir, "root"), Home: "/Users/bert", Workspace: filepath.Join(dir, "ws"), FS: fsys})
 	if err != nil {
@@ -190,9 +179,9 @@ func TestLabelPrefixes(t *testing.T) {
 }
 
 // faultFS fails reads of chosen paths, to prove a read error becomes a
-// Problem and the rest of the audit completes.
+// record.Problem and the rest of the audit completes.
 type faultFS struct {
-	FS
+	rootfs.FS
 	fail map[string]error
 }
 
@@ -219,7 +208,7 @@ func TestReadErrorsBecomeProblems(t *testing.T) {
 		"root/Users/bert/.sanctum/services/a.yaml": "name: a\n",
 		"root/usr/bin/true":                        "#!/bin/sh\n",
 	})
-	fsys := faultFS{RootFS{Dir: filepath.Join(dir, "root")}, map[string]error{
+	fsys := faultFS{rootfs.RootFS{Dir: filepath.Join(dir, "root")}, map[string]error{
 		"/Users/bert/Library/LaunchAgents/com.sanctum.a.plist": fs.ErrPermission,
 		"/Users/bert/.sanctum/instance.yaml":                   errors.New("input/output error"),
 		"/Users/bert/.sanctum/bin/w":                           fs.ErrPermission,

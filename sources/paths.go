@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/rootfs"
 )
 
 // lookPath resolves a bare command name through search, as execvp does,
@@ -13,7 +14,7 @@ import (
 // by the bare name.
 func (ld *loader) lookPath(name string, search []string) string {
 	for _, dir := range search {
-		p := Clean(path.Join(dir, name))
+		p := rootfs.Clean(path.Join(dir, name))
 		if ld.exists(p) {
 			return ld.pathNode(graph.File, p)
 		}
@@ -25,7 +26,7 @@ func (ld *loader) lookPath(name string, search []string) string {
 }
 
 func (ld *loader) exists(p string) bool {
-	r, err := Resolve(ld.fs, p)
+	r, err := rootfs.Resolve(ld.fs, p)
 	if err != nil {
 		return false
 	}
@@ -77,14 +78,14 @@ func (ld *loader) pathNode(k graph.Kind, p string) string {
 	if !path.IsAbs(t) {
 		next = path.Join(path.Dir(p), t)
 	}
-	next = Clean(next) // absolute targets are re-rooted: "/" is the root
+	next = rootfs.Clean(next) // absolute targets are re-rooted: "/" is the root
 	nk := k
 	if nk == graph.Wrapper {
 		nk = graph.File
 	}
 	ld.inProg[id] = true
 	var nid string
-	if ld.inProg[graph.ID(ld.kindFor(nk, next), next)] || len(ld.inProg) > maxLinks {
+	if ld.inProg[graph.ID(ld.kindFor(nk, next), next)] || len(ld.inProg) > rootfs.MaxLinks {
 		n.Detail = "symlink loop"
 		nid = ld.b.Node(ld.kindFor(nk, next), next).ID
 	} else {

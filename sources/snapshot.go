@@ -1,9 +1,23 @@
+// Package sources loads a machine's service constellation into one
+// graph.Graph: it reads every source through the subpackages that own
+// its format (launchd, shell, sanctum, artifact), all through a
+// rootfs.FS rooted at --root, and assembles their records into service,
+// job, wrapper, file, directory, manifest and artifact nodes joined by
+// the identity rules (NormName, instance keys, renamed_from aliases,
+// launchagent labels and the Label naming convention).
+//
+// This package owns assembly and name matching only. It reads, never
+// writes (writing is package render's job), holds no global state, and
+// never panics on bad input: a file that cannot be read or parsed
+// becomes a record.Problem with file and line, and loading continues. It
+// does not judge: deciding what is wrong is package queries' job.
 package sources
 
 import (
-	"sync"
-
 	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/artifact"
+	"github.com/driftmap/driftmap/sources/record"
+	"github.com/driftmap/driftmap/sources/sanctum"
 )
 
 // Snapshot is everything loaded from one root and workspace: the graph,
@@ -13,26 +27,23 @@ type Snapshot struct {
 	Graph *graph.Graph
 
 	// The parsed canonical inputs, for commands that render from them.
-	Instance  *Instance  // nil when instance.yaml is absent or unreadable
-	Catalog   *Catalog   // nil when the catalog is absent or unreadable
-	Manifests []Manifest // sorted by file
+	Instance  *sanctum.Instance  // nil when instance.yaml is absent or unreadable
+	Catalog   *sanctum.Catalog   // nil when the catalog is absent or unreadable
+	Manifests []sanctum.Manifest // sorted by file
 
 	// Artifacts are the generated artifacts checked against a fresh
 	// rendering of their inputs.
-	Artifacts []ArtifactResult
+	Artifacts []artifact.Result
 
-	Problems []Problem
+	Problems []record.Problem
 	Dirs     []SourceDir
-	Layout   Layout
+	Layout   sanctum.Layout
 
 	// byName and byAlias map normalised service names and old names to
 	// service IDs, as the loader joined them.
 	byName, byAlias map[string]string
 	// instanceOf maps each instance.yaml key to the service it joined.
 	instanceOf map[string]string
-
-	planOnce sync.Once
-	plan     []Planned
 }
 
 // SourceDir is a configured source directory (manifests, wrappers).

@@ -1,46 +1,14 @@
 package sources
 
 import (
-	"bytes"
 	"path"
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/record"
+	"github.com/driftmap/driftmap/sources/rootfs"
+	"github.com/driftmap/driftmap/sources/shell"
 )
-
-// shells are the interpreters whose scripts driftmap parses as shell.
-var shells = []string{"sh", "bash", "zsh", "dash", "ksh"}
-
-// isShellScript reports whether data is a shell script: a shebang naming
-// a shell (directly or through env), or no shebang at all for text.
-func isShellScript(data []byte) bool {
-	if bytes.IndexByte(data, 0) >= 0 {
-		return false // binary
-	}
-	if !bytes.HasPrefix(data, []byte("#!")) {
-		return true
-	}
-	line, _, _ := bytes.Cut(data[2:], []byte("\n"))
-	f := strings.Fields(string(line))
-	if len(f) == 0 {
-		return false
-	}
-	interp := path.Base(f[0])
-	if interp == "env" {
-		for _, w := range f[1:] {
-			if !strings.HasPrefix(w, "-") && !strings.Contains(w, "=") {
-				interp = path.Base(w)
-				break
-			}
-		}
-	}
-	for _, s := range shells {
-		if interp == s {
-			return true
-		}
-	}
-	return false
-}
 
 func (ld *loader) loadWrappers() {
 	dir, entries, ok := ld.sourceDir("wrappers", ld.l.Wrappers)
@@ -65,13 +33,13 @@ func (ld *loader) loadWrappers() {
 		}
 		data, err := ld.fs.ReadFile(p)
 		if err != nil {
-			ld.probs = append(ld.probs, Problem{File: p, Message: "cannot read: " + errText(err)})
+			ld.probs = append(ld.probs, record.Problem{File: p, Message: "cannot read: " + rootfs.Reason(err)})
 			continue
 		}
-		if !isShellScript(data) {
+		if !shell.IsScript(data) {
 			continue
 		}
-		refs, probs := ParseScript(data, p, ld.l.Home, nil)
+		refs, probs := shell.ParseScript(data, p, ld.l.Home, nil)
 		ld.probs = append(ld.probs, probs...)
 		for _, t := range refs.Targets {
 			// A wrapper's PATH is whatever its job passes; only paths

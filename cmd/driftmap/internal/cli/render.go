@@ -6,9 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/driftmap/driftmap/sources/render"
 	"github.com/spf13/pflag"
-
-	"github.com/driftmap/driftmap/sources"
 )
 
 var renderCmd = &command{
@@ -50,30 +49,30 @@ func runRender(c *ctx, args []string) int {
 		return c.fail(&usageError{fmt.Sprintf("no instance file at %s (inside %s): nothing to render from", inst, snap.Layout.Root), "pass --root and --home so that ~/.sanctum/instance.yaml is found, or set instance: in driftmap.yaml"})
 	}
 	dir, _ := snap.Layout.InRoot(snap.Layout.Manifests)
-	plan := snap.Plan()
+	plan := render.Plan(snap)
 	w := c.env.Stdout
 	var changes, broken int
-	counts := map[sources.Action]int{}
+	counts := map[render.Action]int{}
 	for _, p := range plan {
 		counts[p.Action]++
 		switch p.Action {
-		case sources.Unchanged:
+		case render.Unchanged:
 			continue
-		case sources.Broken:
+		case render.Broken:
 			broken++
 			fmt.Fprintf(w, "%s: cannot be rendered: %s\n", p.File, p.Err)
 			continue
-		case sources.Extra:
+		case render.Extra:
 			changes++
 			verb := "no service renders it; --prune retires it"
 			if c.o.prune {
 				verb = "no service renders it; retire it to .retired/"
 			}
 			fmt.Fprintf(w, "%s: %s\n", p.File, verb)
-		case sources.Create:
+		case render.Create:
 			changes++
 			fmt.Fprintf(w, "%s: missing; render creates it\n", p.File)
-		case sources.Update:
+		case render.Update:
 			changes++
 			var parts []string
 			for _, d := range p.Diffs {
@@ -83,14 +82,14 @@ func runRender(c *ctx, args []string) int {
 		}
 		if c.o.diff {
 			var newData []byte
-			if p.Action != sources.Extra {
+			if p.Action != render.Extra {
 				newData = p.New
 			}
-			fmt.Fprint(w, sources.UnifiedDiff(p.File, p.Old, newData))
+			fmt.Fprint(w, render.UnifiedDiff(p.File, p.Old, newData))
 		}
 	}
 	summary := func(verbs ...string) string {
-		s := fmt.Sprintf("%d %s, %d %s, %d unchanged, %d extra", counts[sources.Create], verbs[0], counts[sources.Update], verbs[1], counts[sources.Unchanged], counts[sources.Extra])
+		s := fmt.Sprintf("%d %s, %d %s, %d unchanged, %d extra", counts[render.Create], verbs[0], counts[render.Update], verbs[1], counts[render.Unchanged], counts[render.Extra])
 		if broken > 0 {
 			s += fmt.Sprintf(", %d unparsable", broken)
 		}
@@ -111,7 +110,7 @@ func runRender(c *ctx, args []string) int {
 		return c.fail(&usageError{what + ", so render wrote nothing", "fix the YAML (driftmap check shows the line), then run driftmap render again"})
 	}
 	date := c.now().Format(time.DateOnly)
-	done, err := sources.Apply(snap.Layout.Root, dir, plan, c.o.prune, date)
+	done, err := render.Apply(snap.Layout.Root, dir, plan, c.o.prune, date)
 	if err != nil {
 		if len(done) > 0 {
 			fmt.Fprintf(w, "render: wrote %s before failing\n", strings.Join(done, ", "))

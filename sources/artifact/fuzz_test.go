@@ -1,0 +1,93 @@
+package artifact
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/driftmap/driftmap/sources/rootfs"
+	"github.com/driftmap/driftmap/sources/sanctum"
+	"howett.net/plist"
+)
+
+// artMemFS is an in-memory rootfs.FS without symlinks, so that fuzzing does not
+// touch the disk.
+type artMemFS fstest.MapFS
+
+func (m artMemFS) name(p string) string {
+	if p = strings.TrimPrefix(rootfs.Clean(p), "/"); p == "" {
+		return "."
+	}
+	return p
+}
+
+func (m artMemFS) Lstat(p string) (fs.FileInfo, error) { return fstest.MapFS(m).Stat(m.name(p)) }
+func (m artMemFS) Readlink(p string) (string, error) {
+	return "", &fs.PathError{Op: "readlink", Path: p, Err: errors.New("not a symlink")}
+}
+func (m artMemFS) ReadFile(p string) ([]byte, error)       { return fstest.MapFS(m).ReadFile(m.name(p)) }
+func (m artMemFS) ReadDir(p string) ([]fs.DirEntry, error) { return fstest.MapFS(m).ReadDir(m.name(p)) }
+
+// FuzzTemplateArtifact renders arbitrary template text against a fixed
+// instance.yaml and installed plist, both holding secrets. Checking must
+// never fail unexpectedly (Check turns panics into "internal
+// error" differences), every template error must name the template, and
+// no secret may reach a Difference.
+func FuzzTemplateArtifact(f *testing.F) {
+	for _, s := range []string{
+		artTemplate,
+		strings.Replace(artTemplate, "services.voice_agent.port", "services.nope.port", 1),
+		strings.Replace(artTemplate, "<key>Label</key>", "<key>{{LABEL_KEY}}</key>", 1),
+		strings.Replace(artTemplate, "{{HOME}}/", "{{network.tailscale_authkey}}/", 1),
+		`<plist><dict><key>EnvironmentVariables</key><dict><key>API_TOKEN</key><string>x{{A}}y{{B}}z</string></dict></dict></plist>`,
+		`<plist><array>` + strings.Repeat("<array>", 120) + strings.Repeat("</array>", 120) + `</array></plist>`,
+		"{{", "}}", "{{}}", "{{ }}", "{{HOME}}", "{{{HOME}}}", "{{a..b}}", "{{services.voice_agent.port.x}}",
+		"<plist><string>driftmap-keychain-0-{{X}}driftmap-keychain-1-</string></plist>",
+		"bplist00",
+		"",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte(artEncode(f, artInstalledValue(), plist.BinaryFormat)))
+	installed := map[string]any{
+		"Label":                "com.sanctum.voice-agent",
+		"ProgramArguments":     []any{"/Users/bert/.sanctum/bin/voice-agent", "--token", "s3cr3t-VALUE-XYZ", "8765"},
+		"EnvironmentVariables": map[string]any{"API_TOKEN": "s3cr3t-VALUE-XYZ", "HOME": "/Users/bert"},
+		"KeepAlive":            true,
+	}
+	installedXML := artEncode(f, installed, plist.XMLFormat)
+	const tmplFile = artTmplDir + "/x.plist"
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fsys := artMemFS{
+			strings.TrimPrefix(artInstanceFile, "/"):           {Data: []byte(artInstanceYAML + "  api_token: s3cr3t-INST-XYZ\n")},
+			strings.TrimPrefix(tmplFile, "/"):                  {Data: data},
+			strings.TrimPrefix(artAgentsDir, "/") + "/x.plist": {Data: []byte(installedXML)},
+		}
+		res := Check(fsys, testHome, "/nonexistent-workspace", "~/.sanctum/instance.yaml", []sanctum.ArtifactSpec{artTemplateSpec})
+		if len(res) != 1 {
+			t.Fatalf("got %d results", len(res))
+		}
+		r := res[0]
+		for _, p := range r.TemplateErrors {
+			if p.File != tmplFile || p.Line < 0 || p.Message == "" {
+				t.Fatalf("malformed template error %+v", p)
+			}
+		}
+		if len(r.TemplateErrors) > 0 && r.State != OK {
+			t.Fatalf("a template with errors was compared: %+v", r)
+		}
+		for _, d := range r.Differences {
+			if strings.Contains(d, "internal error") {
+				t.Fatalf("check failed: %s", d)
+			}
+			if strings.Contains(d, "s3cr3t-VALUE-XYZ") || strings.Contains(d, "s3cr3t-INST-XYZ") {
+				t.Fatalf("secret leaks into %q", d)
+			}
+		}
+		if (r.State == Drift) != (len(r.Differences) > 0) {
+			t.Fatalf("state %s with differences %q", r.State, r.Differences)
+		}
+	})
+}

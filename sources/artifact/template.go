@@ -1,0 +1,225 @@
+package artifact
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/driftmap/driftmap/sources/launchd"
+	"github.com/driftmap/driftmap/sources/record"
+	"github.com/driftmap/driftmap/sources/redact"
+	"github.com/driftmap/driftmap/sources/rootfs"
+)
+
+// instanceValues is instance.yaml as values, for template placeholders.
+type instanceValues struct {
+	file    string // inside-root path
+	value   any    // nil when unusable
+	reason  string // why value is unusable, or ""
+	secrets []string
+}
+
+// instance loads ~/.sanctum/instance.yaml once per Check call.
+func (c *checker) instance() *instanceValues {
+	if c.inst != nil {
+		return c.inst
+	}
+	e, _ := rootfs.Expand(c.instancePath, c.home)
+	t := &instanceValues{file: rootfs.Clean(e)}
+	c.inst = t
+	data, err := c.fsys.ReadFile(t.file)
+	switch {
+	case rootfs.IsNotExist(err):
+		t.reason = t.file + " does not exist"
+		return t
+	case err != nil:
+		t.reason = t.file + " cannot be read: " + rootfs.Reason(err)
+		return t
+	}
+	v, err := yamlValue(data)
+	if err != nil {
+		t.reason = t.file + " is not valid YAML (" + err.Error() + ")"
+		return t
+	}
+	t.value = v
+	t.secrets = secretStrings(v)
+	return t
+}
+
+// placeholderRE matches a template placeholder; the name may be padded
+// with spaces.
+var placeholderRE = regexp.MustCompile(`\{\{([^{}]*)\}\}`)
+
+var (
+	keychainRE   = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+	dottedPathRE = regexp.MustCompile(`^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$`)
+)
+
+// rendered is a template rendered and decoded.
+type rendered struct {
+	value     any
+	sentinels []sentinel // Keychain placeholders, in first-use order
+	secrets   []string   // values substituted from credential-like paths
+}
+
+// sentinel stands for a Keychain placeholder in a rendered template.
+type sentinel struct {
+	token string // unique text put in place of the placeholder
+	name  string // the placeholder, e.g. OPENAI_API_KEY
+}
+
+// placeholder is one {{...}} found in a template.
+type placeholder struct {
+	start, end int // byte offsets of the whole placeholder
+	line       int
+	name       string // trimmed name
+	keychain   bool
+	value      string // replacement text, unescaped; for non-Keychain ones
+	err        string // why it cannot be resolved, or ""
+}
+
+// renderTemplate renders and decodes one template (see
+// Check). Every placeholder that cannot be resolved is a record.Problem
+// with file and line, as is a template that is not a plist once
+// rendered; the value is nil whenever there are problems.
+func renderTemplate(text []byte, file, home string, inst *instanceValues) (rendered, []record.Problem) {
+	var rt rendered
+	var probs []record.Problem
+	var phs []placeholder
+	line, lineStart := 1, 0
+	for _, m := range placeholderRE.FindAllSubmatchIndex(text, -1) {
+		line += bytes.Count(text[lineStart:m[0]], []byte("\n"))
+		lineStart = m[0]
+		ph := placeholder{start: m[0], end: m[1], line: line, name: strings.TrimSpace(string(text[m[2]:m[3]]))}
+		ok, why := true, ""
+		switch {
+		case ph.name == "HOME":
+			ph.value = home
+		case keychainRE.MatchString(ph.name):
+			ph.keychain = true
+		case dottedPathRE.MatchString(ph.name):
+			var secret bool
+			ph.value, secret, ok, why = inst.lookup(ph.name)
+			if ok && secret {
+				rt.secrets = append(rt.secrets, ph.value)
+			}
+		default:
+			ok, why = false, "it is neither HOME, an UPPER_CASE Keychain name nor a dotted path"
+		}
+		if !ok {
+			msg := fmt.Sprintf("placeholder {{%s}} cannot be resolved from instance.yaml", shorten(ph.name))
+			if why != "" {
+				msg += ": " + why
+			}
+			probs = append(probs, record.Problem{File: file, Line: ph.line, Message: msg})
+		}
+		phs = append(phs, ph)
+	}
+	if len(probs) > 0 {
+		return rt, probs
+	}
+	// Pick a sentinel prefix found neither in the text nor in any value.
+	prefix := ""
+	for salt := 0; ; salt++ {
+		prefix = fmt.Sprintf("driftmap-keychain-%d-", salt)
+		clash := bytes.Contains(text, []byte(prefix))
+		for _, ph := range phs {
+			clash = clash || strings.Contains(ph.value, prefix)
+		}
+		if !clash {
+			break
+		}
+	}
+	tokens := map[string]string{}
+	var b bytes.Buffer
+	at := 0
+	for _, ph := range phs {
+		b.Write(text[at:ph.start])
+		at = ph.end
+		if !ph.keychain {
+			xmlEscape(&b, ph.value)
+			continue
+		}
+		tok, ok := tokens[ph.name]
+		if !ok {
+			// The trailing "." keeps one token from being a prefix of
+			// another ("-1." and "-10.").
+			tok = prefix + strconv.Itoa(len(rt.sentinels)) + "."
+			tokens[ph.name] = tok
+			rt.sentinels = append(rt.sentinels, sentinel{token: tok, name: ph.name})
+		}
+		b.WriteString(tok)
+	}
+	b.Write(text[at:])
+	rendered := b.Bytes()
+	root, _, err := launchd.Decode(rendered)
+	if err != nil {
+		line, msg := plistError(rendered)
+		return rt, []record.Problem{{File: file, Line: line, Message: "the rendered template is " + msg}}
+	}
+	v, err := plistValue(root, 0)
+	if err != nil {
+		return rt, []record.Problem{{File: file, Message: "the rendered template cannot be compared: " + err.Error()}}
+	}
+	rt.value = v
+	return rt, nil
+}
+
+// xmlEscape writes s as XML character data.
+func xmlEscape(b *bytes.Buffer, s string) {
+	_ = xml.EscapeText(b, []byte(s)) // writes to a bytes.Buffer never fail
+}
+
+// lookup resolves a dotted path in instance.yaml to the text of a scalar
+// (integers in decimal, booleans as true and false). secret reports
+// whether a key on the path is credential-like. When ok is false, why
+// says what is wrong beyond the path not being there, or is "".
+func (t *instanceValues) lookup(dotted string) (text string, secret, ok bool, why string) {
+	if t.value == nil {
+		if t.reason != "" {
+			return "", false, false, t.reason
+		}
+		return "", false, false, t.file + " is empty"
+	}
+	v := t.value
+	for seg := range strings.SplitSeq(dotted, ".") {
+		secret = secret || redact.Name(seg)
+		switch cv := v.(type) {
+		case map[string]any:
+			next, found := cv[seg]
+			if !found {
+				return "", false, false, ""
+			}
+			v = next
+		case []any:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(cv) {
+				return "", false, false, ""
+			}
+			v = cv[i]
+		default:
+			return "", false, false, ""
+		}
+	}
+	switch sv := v.(type) {
+	case string:
+		return sv, secret, true, ""
+	case bool:
+		return strconv.FormatBool(sv), secret, true, ""
+	case number:
+		return sv.String(), secret, true, ""
+	}
+	return "", false, false, "it names " + kindName(v) + ", not a value"
+}
+
+// shorten cuts s to maxShown characters.
+func shorten(s string) string {
+	if utf8.RuneCountInString(s) <= maxShown {
+		return s
+	}
+	return string([]rune(s)[:maxShown]) + "…"
+}

@@ -1,0 +1,47 @@
+// Package launchd reads launchd job definitions as launchd.plist(5)
+// describes them: it decodes XML and binary property lists (with the line
+// of every key for XML), and applies launchd's argv semantics (Program
+// over ProgramArguments[0], the job's PATH for bare names, interpreters
+// and the scripts they run, env(1), `sh -c` strings) to find the paths a
+// job needs. It also says which file names in a launchd directory launchd
+// loads.
+//
+// It parses bytes handed to it: it reads no file itself, never writes,
+// and never copies an argument or environment value into a record (they
+// may be credentials). Deciding what is wrong is package queries' job.
+package launchd
+
+import (
+	"strings"
+
+	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/record"
+)
+
+// Job is one launchd job definition decoded from a plist.
+type Job struct {
+	File      string // path inside root
+	Label     string // "" when the plist has none (a Problem is reported)
+	LabelLine int
+	Disabled  bool // Disabled: true
+	// Program is the executable launchd runs, as written: Program, or
+	// ProgramArguments[0] when Program is absent.
+	Program string
+	// Targets lists the hard targets in plist order.
+	Targets []record.Target
+	// OtherJobs lists KeepAlive.OtherJobEnabled labels; Token holds the
+	// label.
+	OtherJobs []graph.Evidence
+}
+
+// ClassifyName says whether a file name in a launchd directory is a
+// plist driftmap reads and whether it is retired. launchd only loads
+// names ending in ".plist"; a plist set aside under another name
+// ("x.plist.bak", "x.plist.disabled", any ".plist.*") never runs, so
+// driftmap shows it as retired and never checks it.
+func ClassifyName(name string) (isPlist, retired bool) {
+	if strings.HasSuffix(name, ".plist") {
+		return true, false
+	}
+	return strings.Contains(name, ".plist."), strings.Contains(name, ".plist.")
+}

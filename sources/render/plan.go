@@ -1,0 +1,104 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/driftmap/driftmap/sources"
+	"github.com/driftmap/driftmap/sources/sanctum"
+)
+
+// Action is what render does with one manifest.
+type Action string
+
+// Render actions.
+const (
+	Create    Action = "create"    // no manifest yet
+	Update    Action = "update"    // owned fields differ
+	Unchanged Action = "unchanged" // owned fields match: not touched
+	Extra     Action = "extra"     // a manifest no service renders
+	Broken    Action = "broken"    // the manifest cannot be parsed: render will not touch it
+)
+
+// Planned is render's plan for one manifest file.
+type Planned struct {
+	Action  Action
+	File    string           // path inside root
+	Desired *DesiredManifest // nil for Extra
+	Old     []byte           // current content; nil when absent
+	New     []byte           // content render writes (Create, Update)
+	Diffs   []FieldDiff      // owned fields that differ (Update, Create)
+	Err     string           // why a Broken manifest cannot be rendered
+}
+
+// Plan computes what `driftmap render` would do, without writing. An
+// existing manifest belongs to a desired one when its name: denotes the
+// same service, else when its file name does. Sorted by file. It is nil
+// unless both canonical inputs, the catalog and instance.yaml, were
+// loaded: without them nothing renders, so no manifest is judged.
+func Plan(s *sources.Snapshot) []Planned {
+	if s.Catalog == nil || s.Instance == nil {
+		return nil // nothing renders, so no manifest is judged
+	}
+	desired := Desired(s)
+	byService := map[string]*sanctum.Manifest{}
+	byFile := map[string]*sanctum.Manifest{}
+	for i := range s.Manifests {
+		m := &s.Manifests[i]
+		byFile[m.File] = m
+		svc := s.ServiceName(m.Name)
+		// Two manifests naming one service: the one at the rendered path
+		// wins, the other is extra.
+		if prev, ok := byService[svc]; !ok || path.Base(m.File) == svc+".yaml" && path.Base(prev.File) != svc+".yaml" {
+			byService[svc] = m
+		}
+	}
+	used := map[string]bool{}
+	var out []Planned
+	for i := range desired {
+		d := &desired[i]
+		m := byService[d.Service]
+		if m == nil {
+			m = byFile[d.File]
+		}
+		if m != nil && used[m.File] {
+			m = nil
+		}
+		p := Planned{File: d.File, Desired: d}
+		if m != nil {
+			used[m.File] = true
+			p.File = m.File
+			p.Old = m.Data
+		}
+		newData, diffs, err := Manifest(p.Old, *d)
+		switch {
+		case err != nil:
+			p.Action, p.Err = Broken, err.Error()
+			var re *ManifestError
+			if errors.As(err, &re) {
+				p.Err = re.Message // the file is already named
+				if re.Line > 0 {
+					p.Err = fmt.Sprintf("line %d: %s", re.Line, re.Message)
+				}
+			}
+		case p.Old == nil:
+			p.Action, p.New, p.Diffs = Create, newData, diffs
+		case len(diffs) == 0:
+			p.Action = Unchanged
+		default:
+			p.Action, p.New, p.Diffs = Update, newData, diffs
+		}
+		out = append(out, p)
+	}
+	for i := range s.Manifests {
+		m := &s.Manifests[i]
+		if !used[m.File] {
+			out = append(out, Planned{Action: Extra, File: m.File, Old: m.Data})
+		}
+	}
+	slices.SortFunc(out, func(a, b Planned) int { return strings.Compare(a.File, b.File) })
+	return out
+}

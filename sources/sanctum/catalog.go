@@ -1,0 +1,94 @@
+package sanctum
+
+import (
+	"gopkg.in/yaml.v3"
+
+	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/record"
+)
+
+// Catalog is the checked-in runtime catalog (sanctum/runtime_catalog.yaml).
+type Catalog struct {
+	File    string
+	Entries []CatalogEntry // services first, then auxiliary, each in file order
+}
+
+// Catalog sections.
+const (
+	SectionServices  = "services"  // instance-backed services
+	SectionAuxiliary = "auxiliary" // launchd-wired services with no instance.yaml entry
+)
+
+// CatalogEntry is one service of the catalog.
+type CatalogEntry struct {
+	Name     string // catalog name, kebab-case
+	Section  string // SectionServices, SectionAuxiliary, or "driftmap.yaml"
+	Evidence graph.Evidence
+
+	InstanceKey   string // default: Name with '-' -> '_'
+	InstanceKeyEv graph.Evidence
+	LaunchAgent   *record.Ref // Label of the job that runs it
+	Requires      []record.Ref
+	RenamedFrom   []record.Ref
+	Role          string
+	RoleEv        graph.Evidence
+	Port          int
+	PortEv        graph.Evidence
+	Enabled       *bool // auxiliary entries may say enabled: false
+}
+
+// ParseCatalog parses runtime_catalog.yaml (see docs/formats.md).
+func ParseCatalog(data []byte, file string) (Catalog, []record.Problem) {
+	cat := Catalog{File: file}
+	root, probs := yamlDoc(data, file)
+	if root == nil {
+		return cat, probs
+	}
+	top := ymap{n: root, file: file, probs: &probs}
+	if v, ev, ok := top.integer("version"); ok && v != 1 {
+		top.problem(ev.Line, "version", "unsupported catalog version %d (driftmap reads version 1)", v)
+	}
+	for _, section := range []string{SectionServices, SectionAuxiliary} {
+		if sec, ok := top.sub(section); ok {
+			cat.Entries = append(cat.Entries, parseServiceEntries(sec, section)...)
+		}
+	}
+	return cat, probs
+}
+
+// parseServiceEntries reads a mapping of service name -> definition (the
+// catalog's services and auxiliary sections, driftmap.yaml's services).
+func parseServiceEntries(sec ymap, section string) []CatalogEntry {
+	var out []CatalogEntry
+	keys, vals := sec.entries()
+	for i, k := range keys {
+		e := CatalogEntry{Name: k.Value, Section: section, Evidence: sec.ev(k, k.Value, k.Value)}
+		v := vals[i]
+		if v.Tag != "!!null" && v.Kind != yaml.MappingNode {
+			sec.problem(k.Line, joinKey(sec.path, k.Value), "%s.%s must be a mapping, found %s", sec.path, k.Value, Describe(v))
+			continue
+		}
+		if v.Kind == yaml.MappingNode {
+			m := sec.child(k.Value, v)
+			if s, ev, ok := m.str("instance_key"); ok {
+				e.InstanceKey, e.InstanceKeyEv = s, ev
+			}
+			if s, ev, ok := m.str("launchagent"); ok && s != "" {
+				e.LaunchAgent = &record.Ref{Name: s, Evidence: ev}
+			}
+			e.Requires = m.names("requires", "service")
+			e.RenamedFrom = m.names("renamed_from", "")
+			if s, ev, ok := m.str("role"); ok {
+				e.Role, e.RoleEv = s, ev
+			}
+			if p, ev, ok := m.integer("port"); ok {
+				e.Port, e.PortEv = p, ev
+			}
+			if en, set := m.boolean("enabled"); set {
+				e.Enabled = &en
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}

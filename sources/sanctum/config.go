@@ -1,0 +1,77 @@
+package sanctum
+
+import (
+	"slices"
+
+	"github.com/driftmap/driftmap/sources/record"
+	"gopkg.in/yaml.v3"
+)
+
+// ConfigFile is the name of the optional configuration file in the
+// workspace.
+const ConfigFile = "driftmap.yaml"
+
+// configKeys are the keys driftmap.yaml may set, in documentation order.
+var configKeys = []string{"instance", "catalog", "manifests", "wrappers", "launchd_dirs", "label_prefixes", "watchdog_patterns", "services", "artifacts"}
+
+// ApplyConfig parses driftmap.yaml and overrides the matching fields of l.
+// Unknown keys and values of the wrong type are Problems; the rest of the
+// file still applies.
+func ApplyConfig(l *Layout, data []byte, file string) []record.Problem {
+	root, probs := yamlDoc(data, file)
+	if root == nil {
+		return probs
+	}
+	l.Config = file
+	if l.Set == nil {
+		l.Set = map[string]Position{}
+	}
+	top := ymap{n: root, file: file, probs: &probs}
+	keys, _ := top.entries()
+	for _, k := range keys {
+		if !slices.Contains(configKeys, k.Value) {
+			top.problem(k.Line, k.Value, "unknown key %q in %s (known keys: instance, catalog, manifests, wrappers, launchd_dirs, label_prefixes, watchdog_patterns, services, artifacts)", k.Value, ConfigFile)
+		}
+	}
+	str := func(key string, dst *string) {
+		if s, ev, ok := top.str(key); ok {
+			*dst = s
+			l.Set[key] = Position{File: file, Line: ev.Line}
+		}
+	}
+	list := func(key string, dst *[]string) {
+		k, v := top.get(key)
+		if v == nil {
+			return
+		}
+		if v.Kind != yaml.SequenceNode {
+			top.problem(k.Line, key, "%s must be a list, found %s", key, Describe(v))
+			return
+		}
+		refs := top.names(key, "")
+		out := make([]string, 0, len(refs))
+		for _, r := range refs {
+			out = append(out, r.Name)
+		}
+		*dst = out
+		l.Set[key] = Position{File: file, Line: k.Line}
+	}
+	str("instance", &l.Instance)
+	str("catalog", &l.Catalog)
+	str("manifests", &l.Manifests)
+	str("wrappers", &l.Wrappers)
+	list("launchd_dirs", &l.LaunchDirs)
+	list("label_prefixes", &l.LabelPrefixes)
+	list("watchdog_patterns", &l.WatchdogPattern)
+	if sec, ok := top.sub("services"); ok {
+		l.Services = parseServiceEntries(sec, "driftmap.yaml")
+	}
+	if specs, ok := parseArtifactSpecs(top, "artifacts"); ok {
+		if specs == nil {
+			specs = []ArtifactSpec{} // artifacts: [] checks none
+		}
+		l.Artifacts = specs
+		l.Set["artifacts"] = Position{File: file}
+	}
+	return probs
+}

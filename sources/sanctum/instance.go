@@ -1,0 +1,64 @@
+package sanctum
+
+import (
+	"gopkg.in/yaml.v3"
+
+	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/record"
+)
+
+// Instance is the part of instance.yaml driftmap interprets: the
+// services section. Other top-level sections (instance, users, network,
+// paths, ...) are kept by the file's owner and ignored here.
+type Instance struct {
+	File     string
+	Services []InstanceService // in file order
+}
+
+// InstanceService is one entry of instance.yaml's services section.
+type InstanceService struct {
+	Key      string         // instance key, snake_case
+	Enabled  bool           // enabled: defaults to true
+	Port     int            // 0 when unset
+	Evidence graph.Evidence // the entry's key
+	PortEv   graph.Evidence
+}
+
+// ParseInstance parses instance.yaml. file is the path reported in
+// evidence.
+//
+//	services:
+//	  voice_agent: {enabled: true, port: 8765}
+func ParseInstance(data []byte, file string) (Instance, []record.Problem) {
+	inst := Instance{File: file}
+	root, probs := yamlDoc(data, file)
+	if root == nil {
+		return inst, probs
+	}
+	top := ymap{n: root, file: file, probs: &probs}
+	svcs, ok := top.sub("services")
+	if !ok {
+		return inst, probs
+	}
+	keys, vals := svcs.entries()
+	for i, k := range keys {
+		s := InstanceService{Key: k.Value, Enabled: true, Evidence: svcs.ev(k, k.Value, k.Value)}
+		v := vals[i]
+		switch {
+		case v.Tag == "!!null":
+		case v.Kind == yaml.MappingNode:
+			m := svcs.child(k.Value, v)
+			if en, set := m.boolean("enabled"); set {
+				s.Enabled = en
+			}
+			if p, ev, ok := m.integer("port"); ok {
+				s.Port, s.PortEv = p, ev
+			}
+		default:
+			svcs.problem(k.Line, joinKey("services", k.Value), "services.%s must be a mapping, found %s", k.Value, Describe(v))
+			continue
+		}
+		inst.Services = append(inst.Services, s)
+	}
+	return inst, probs
+}

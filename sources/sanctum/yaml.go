@@ -1,0 +1,268 @@
+package sanctum
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/record"
+	"github.com/driftmap/driftmap/sources/redact"
+)
+
+// yamlDoc parses data as a single YAML document and returns its root
+// node. It reports syntax errors, duplicate mapping keys (which yaml.v3
+// accepts silently when decoding into a Node) and a root that is not a
+// mapping as Problems, with lines. A nil node means nothing usable was
+// parsed. Panics inside the YAML library become Problems.
+func yamlDoc(data []byte, file string) (root *yaml.Node, probs []record.Problem) {
+	doc, err := redact.Guard("YAML parser", func() (*yaml.Node, error) {
+		var doc yaml.Node
+		return &doc, yaml.Unmarshal(data, &doc)
+	})
+	var pe *redact.PanicError
+	switch {
+	case errors.As(err, &pe):
+		return nil, []record.Problem{{File: file, Message: pe.Error()}}
+	case err != nil:
+		return nil, []record.Problem{YAMLError(file, err)}
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, nil // empty file
+	}
+	root = doc.Content[0]
+	if root.Kind == yaml.AliasNode {
+		root = root.Alias
+	}
+	probs = append(probs, DuplicateKeys(root, file)...)
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return nil, probs
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, append(probs, record.Problem{File: file, Line: root.Line, Message: "top level must be a mapping, found " + Describe(root)})
+	}
+	return root, probs
+}
+
+// YAMLError turns a yaml.v3 error into a Problem, pulling out "line N".
+func YAMLError(file string, err error) record.Problem {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	p := record.Problem{File: file, Message: "invalid YAML: " + msg}
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, tail, ok := strings.Cut(rest, ":"); ok {
+			if line, err := strconv.Atoi(n); err == nil {
+				p.Line = line
+				p.Message = "invalid YAML:" + tail
+			}
+		}
+	}
+	return p
+}
+
+// DuplicateKeys reports every mapping key that appears twice in the same
+// mapping, anywhere in the tree under n, which yaml.v3 accepts silently
+// when decoding into a Node.
+func DuplicateKeys(n *yaml.Node, file string) []record.Problem {
+	return duplicateKeys(n, file, "", 0)
+}
+
+// duplicateKeys reports the duplicate keys under n, at key path path.
+// depth bounds recursion on hostile input.
+func duplicateKeys(n *yaml.Node, file, path string, depth int) []record.Problem {
+	if n == nil || depth > 100 {
+		return nil
+	}
+	var probs []record.Problem
+	switch n.Kind {
+	case yaml.MappingNode:
+		seen := map[string]int{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			kp := joinKey(path, k.Value)
+			if first, dup := seen[k.Value]; dup {
+				probs = append(probs, record.Problem{File: file, Line: k.Line, Key: kp,
+					Message: fmt.Sprintf("duplicate key %q (first defined at line %d); YAML keeps only one of them", k.Value, first)})
+			} else {
+				seen[k.Value] = k.Line
+			}
+			probs = append(probs, duplicateKeys(v, file, kp, depth+1)...)
+		}
+	case yaml.SequenceNode, yaml.DocumentNode:
+		for i, c := range n.Content {
+			probs = append(probs, duplicateKeys(c, file, fmt.Sprintf("%s[%d]", path, i), depth+1)...)
+		}
+	}
+	return probs
+}
+
+func joinKey(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+// Describe names a node's type for messages, without its value (which
+// may be a credential): "a mapping", "an integer", "a string".
+func Describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	switch n.Tag {
+	case "!!int":
+		return "an integer"
+	case "!!bool":
+		return "a boolean"
+	case "!!float":
+		return "a number"
+	case "!!null":
+		return "null"
+	}
+	return "a string"
+}
+
+// ymap is a YAML mapping read with type checks; every type error becomes a
+// Problem naming the key path and line.
+type ymap struct {
+	n     *yaml.Node
+	file  string
+	path  string
+	probs *[]record.Problem
+}
+
+func (m ymap) problem(line int, key, format string, args ...any) {
+	*m.probs = append(*m.probs, record.Problem{File: m.file, Line: line, Key: key, Message: fmt.Sprintf(format, args...)})
+}
+
+// entries returns the mapping's key and value nodes in file order; the
+// last of duplicate keys wins, as yaml.v3 decoding would.
+func (m ymap) entries() (keys, vals []*yaml.Node) {
+	if m.n == nil {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(m.n.Content); i += 2 {
+		k, v := m.n.Content[i], m.n.Content[i+1]
+		if v.Kind == yaml.AliasNode && v.Alias != nil {
+			v = v.Alias
+		}
+		keys, vals = append(keys, k), append(vals, v)
+	}
+	return keys, vals
+}
+
+func (m ymap) get(key string) (k, v *yaml.Node) {
+	keys, vals := m.entries()
+	for i := len(keys) - 1; i >= 0; i-- {
+		if keys[i].Value == key {
+			return keys[i], vals[i]
+		}
+	}
+	return nil, nil
+}
+
+func (m ymap) ev(k *yaml.Node, key, token string) graph.Evidence {
+	return graph.Evidence{File: m.file, Line: k.Line, Key: joinKey(m.path, key), Token: token}
+}
+
+// sub returns the mapping under key; ok is false when absent or null. A
+// value that is not a mapping is a Problem.
+func (m ymap) sub(key string) (ymap, bool) {
+	k, v := m.get(key)
+	if v == nil || v.Tag == "!!null" {
+		return ymap{}, false
+	}
+	if v.Kind != yaml.MappingNode {
+		m.problem(k.Line, joinKey(m.path, key), "%s must be a mapping, found %s", joinKey(m.path, key), Describe(v))
+		return ymap{}, false
+	}
+	return ymap{n: v, file: m.file, path: joinKey(m.path, key), probs: m.probs}, true
+}
+
+// child wraps a value node that is known to be a mapping.
+func (m ymap) child(key string, v *yaml.Node) ymap {
+	return ymap{n: v, file: m.file, path: joinKey(m.path, key), probs: m.probs}
+}
+
+func (m ymap) str(key string) (string, graph.Evidence, bool) {
+	k, v := m.get(key)
+	if v == nil || v.Tag == "!!null" {
+		return "", graph.Evidence{}, false
+	}
+	if v.Kind != yaml.ScalarNode {
+		m.problem(k.Line, joinKey(m.path, key), "%s must be a string, found %s", joinKey(m.path, key), Describe(v))
+		return "", graph.Evidence{}, false
+	}
+	return v.Value, m.ev(k, key, v.Value), true
+}
+
+func (m ymap) integer(key string) (int, graph.Evidence, bool) {
+	k, v := m.get(key)
+	if v == nil || v.Tag == "!!null" {
+		return 0, graph.Evidence{}, false
+	}
+	var n int
+	if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Decode(&n) != nil {
+		m.problem(k.Line, joinKey(m.path, key), "%s must be an integer, found %s", joinKey(m.path, key), Describe(v))
+		return 0, graph.Evidence{}, false
+	}
+	return n, m.ev(k, key, strconv.Itoa(n)), true
+}
+
+func (m ymap) boolean(key string) (val, set bool) {
+	k, v := m.get(key)
+	if v == nil || v.Tag == "!!null" {
+		return false, false
+	}
+	if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" || v.Decode(&val) != nil {
+		m.problem(k.Line, joinKey(m.path, key), "%s must be true or false, found %s", joinKey(m.path, key), Describe(v))
+		return false, false
+	}
+	return val, true
+}
+
+// names reads a list of names: strings, or mappings with field (e.g.
+// {service: NAME}) when field is not "". A single string is accepted as a
+// one-element list.
+func (m ymap) names(key, field string) []record.Ref {
+	k, v := m.get(key)
+	if v == nil || v.Tag == "!!null" {
+		return nil
+	}
+	kp := joinKey(m.path, key)
+	if v.Kind == yaml.ScalarNode {
+		return []record.Ref{{Name: v.Value, Evidence: graph.Evidence{File: m.file, Line: v.Line, Key: kp, Token: v.Value}}}
+	}
+	if v.Kind != yaml.SequenceNode {
+		m.problem(k.Line, kp, "%s must be a list, found %s", kp, Describe(v))
+		return nil
+	}
+	var out []record.Ref
+	for i, item := range v.Content {
+		ik := fmt.Sprintf("%s[%d]", kp, i)
+		if item.Kind == yaml.AliasNode && item.Alias != nil {
+			item = item.Alias
+		}
+		switch {
+		case item.Kind == yaml.ScalarNode && item.Tag == "!!str":
+			out = append(out, record.Ref{Name: item.Value, Evidence: graph.Evidence{File: m.file, Line: item.Line, Key: ik, Token: item.Value}})
+		case item.Kind == yaml.MappingNode && field != "":
+			im := ymap{n: item, file: m.file, path: ik, probs: m.probs}
+			if s, ev, ok := im.str(field); ok {
+				out = append(out, record.Ref{Name: s, Evidence: ev})
+			} else if _, fv := im.get(field); fv == nil {
+				m.problem(item.Line, ik, "%s must name a %s", ik, field)
+			}
+		default:
+			m.problem(item.Line, ik, "%s must be a name, found %s", ik, Describe(item))
+		}
+	}
+	return out
+}

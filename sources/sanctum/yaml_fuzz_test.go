@@ -1,0 +1,71 @@
+package sanctum
+
+import (
+	"testing"
+
+	"github.com/driftmap/driftmap/sources/record"
+	"github.com/driftmap/driftmap/sources/sourcetest"
+)
+
+// checkYAMLProblems asserts the invariants every YAML loader keeps.
+func checkYAMLProblems(t *testing.T, probs []record.Problem) {
+	t.Helper()
+	for _, p := range probs {
+		if p.File != "f.yaml" || p.Message == "" || p.Line < 0 {
+			t.Fatalf("malformed problem %+v", p)
+		}
+	}
+}
+
+func FuzzParseInstance(f *testing.F) {
+	for _, s := range sourcetest.YAMLSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		inst, probs := ParseInstance(data, "f.yaml")
+		checkYAMLProblems(t, probs)
+		for _, s := range inst.Services {
+			if s.Evidence.File != "f.yaml" {
+				t.Fatalf("service %q without evidence", s.Key)
+			}
+		}
+	})
+}
+
+func FuzzParseCatalog(f *testing.F) {
+	for _, s := range sourcetest.YAMLSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cat, probs := ParseCatalog(data, "f.yaml")
+		checkYAMLProblems(t, probs)
+		for _, e := range cat.Entries {
+			if e.Section != SectionServices && e.Section != SectionAuxiliary {
+				t.Fatalf("entry %q in section %q", e.Name, e.Section)
+			}
+		}
+	})
+}
+
+func FuzzParseManifest(f *testing.F) {
+	for _, s := range sourcetest.YAMLSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, probs := ParseManifest(data, "f.yaml")
+		checkYAMLProblems(t, probs)
+		if m.Name == "" {
+			t.Fatal("manifest without a name")
+		}
+	})
+}
+
+func FuzzApplyConfig(f *testing.F) {
+	for _, s := range sourcetest.YAMLSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l := DefaultLayout("/r", "/Users/bert", "/w")
+		checkYAMLProblems(t, ApplyConfig(&l, data, "f.yaml"))
+	})
+}
