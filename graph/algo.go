@@ -29,13 +29,6 @@ func (e gedge) From() gonum.Node         { return e.f }
 func (e gedge) To() gonum.Node           { return e.t }
 func (e gedge) ReversedEdge() gonum.Edge { return gedge{e.t, e.f} }
 
-// View returns the graph as a gonum graph.Directed over the given edge
-// kinds (all kinds when none are given). When reversed, every edge points
-// from dependency to dependent.
-func (g *Graph) View(reversed bool, kinds ...EdgeKind) gonum.Directed {
-	return view{g: g, kinds: kinds, reversed: reversed}
-}
-
 func (v view) ok(e Edge) bool { return len(v.kinds) == 0 || slices.Contains(v.kinds, e.Kind) }
 
 func (v view) Node(id int64) gonum.Node {

@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// Builder accumulates nodes and edges in any order. It is not safe for
-// concurrent use; loaders that run in parallel each return records and one
-// goroutine feeds the Builder.
+// Builder accumulates nodes and edges in any order; Build sorts them, so
+// the result never depends on the order of calls. It is not safe for
+// concurrent use: the loader feeds it from one goroutine.
 type Builder struct {
 	nodes map[string]*Node
 	edges map[edgeKey]*Edge

@@ -1,5 +1,6 @@
 // Package graph owns driftmap's model of a machine's service constellation:
-// typed nodes (services, jobs, wrappers, files, directories, manifests),
+// typed nodes (services, jobs, wrappers, files, directories, manifests,
+// generated artifacts),
 // typed edges that point from a dependent to its dependency, and the
 // evidence (file, line, key, token) behind every edge.
 //
@@ -14,8 +15,9 @@
 //     nodes by ID, edges by (from, to, kind), evidence by (file, line, key,
 //     token). Iteration order never depends on insertion order or on Go's
 //     map order, so the same input always yields the same bytes downstream.
-//   - Evidence never carries a credential-like value; callers redact
-//     before adding (see Redact).
+//   - Evidence never carries a credential-like value: the source packages
+//     leave such values out before adding evidence (see package
+//     sources/redact for the rule).
 package graph
 
 import (
@@ -80,10 +82,6 @@ const (
 	Present   State = "present"
 	Missing   State = "missing"
 )
-
-// InForce reports whether the state counts as running configuration:
-// an enabled service or a live job.
-func (s State) InForce() bool { return s == Enabled || s == Live }
 
 // Evidence says where a fact came from. File is the path as the user knows
 // it (inside --root for machine files, under the workspace for checked-in
