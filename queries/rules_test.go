@@ -13,6 +13,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/driftmap/driftmap/sources"
+	"github.com/driftmap/driftmap/sources/sourcetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the want sections of testdata/rules/*.txtar")
@@ -38,37 +39,15 @@ func TestRules(t *testing.T) {
 			}
 			rules := ruleList(t, ar.Comment)
 			dir := t.TempDir()
+			sourcetest.WriteArchive(t, dir, ar.Files, "want")
 			var want string
 			for _, f := range ar.Files {
-				switch f.Name {
-				case "want":
+				if f.Name == "want" {
 					want = string(f.Data)
-					continue
-				case ".symlinks":
-					for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
-						name, target, ok := strings.Cut(line, " -> ")
-						if !ok {
-							t.Fatalf("bad .symlinks line %q", line)
-						}
-						p := filepath.Join(dir, name)
-						mustDo(t, os.MkdirAll(filepath.Dir(p), 0o755))
-						mustDo(t, os.Symlink(target, p))
-					}
-					continue
 				}
-				p := filepath.Join(dir, f.Name)
-				mustDo(t, os.MkdirAll(filepath.Dir(p), 0o755))
-				if strings.HasSuffix(f.Name, "/.keep") {
-					continue // an empty directory
-				}
-				mode := os.FileMode(0o644)
-				if strings.HasPrefix(string(f.Data), "#!") {
-					mode = 0o755
-				}
-				mustDo(t, os.WriteFile(p, f.Data, mode))
 			}
-			mustDo(t, os.MkdirAll(filepath.Join(dir, "root"), 0o755))
-			mustDo(t, os.MkdirAll(filepath.Join(dir, "workspace"), 0o755))
+			sourcetest.Must(t, os.MkdirAll(filepath.Join(dir, "root"), 0o755))
+			sourcetest.Must(t, os.MkdirAll(filepath.Join(dir, "workspace"), 0o755))
 			got := runFixture(t, dir, rules)
 			if *update {
 				for i := range ar.Files {
@@ -76,7 +55,7 @@ func TestRules(t *testing.T) {
 						ar.Files[i].Data = []byte(got)
 					}
 				}
-				mustDo(t, os.WriteFile(file, txtar.Format(ar), 0o644))
+				sourcetest.Must(t, os.WriteFile(file, txtar.Format(ar), 0o644))
 				return
 			}
 			if d := cmp.Diff(want, got); d != "" {
@@ -122,13 +101,6 @@ func runFixture(t *testing.T, dir string, rules []*Rule) string {
 		fmt.Fprintf(&b, "%s: %s: %s\n", f.Rule, loc, msg)
 	}
 	return b.String()
-}
-
-func mustDo(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestRegistry checks every rule is documented and has a fixture.

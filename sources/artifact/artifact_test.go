@@ -2,7 +2,6 @@ package artifact
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/driftmap/driftmap/sources/record"
 	"github.com/driftmap/driftmap/sources/rootfs"
 	"github.com/driftmap/driftmap/sources/sanctum"
+	"github.com/driftmap/driftmap/sources/sourcetest"
 	"github.com/google/go-cmp/cmp"
 	"howett.net/plist"
 )
@@ -21,25 +21,18 @@ const testHome = "/Users/bert"
 // workspace. It returns the root and workspace host directories.
 func artFiles(t *testing.T, files map[string]string) (root, ws string) {
 	t.Helper()
-	dir := t.TempDir()
-	root, ws = filepath.Join(dir, "root"), filepath.Join(dir, "ws")
-	for _, d := range []string{root, ws} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	inRoot, inWS := map[string]string{}, map[string]string{}
 	for name, data := range files {
-		p := filepath.Join(ws, filepath.FromSlash(name))
 		if strings.HasPrefix(name, "/") {
-			p = filepath.Join(root, filepath.FromSlash(name))
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
+			inRoot[name] = data
+		} else {
+			inWS[name] = data
 		}
 	}
+	dir := sourcetest.Tree(t, nil, "root", "ws")
+	root, ws = filepath.Join(dir, "root"), filepath.Join(dir, "ws")
+	sourcetest.WriteFiles(t, root, inRoot)
+	sourcetest.WriteFiles(t, ws, inWS)
 	return root, ws
 }
 
