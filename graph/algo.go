@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 
 	gonum "gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/iterator"
@@ -275,16 +277,7 @@ func (g *Graph) Dependents(target string, kinds ...EdgeKind) []Reach {
 		out = append(out, Reach{ID: g.nodes[n].ID, Distance: dist[n], Path: p})
 	}
 	slices.SortStableFunc(out, func(a, b Reach) int {
-		if a.Distance != b.Distance {
-			return a.Distance - b.Distance
-		}
-		if a.ID < b.ID {
-			return -1
-		}
-		if a.ID > b.ID {
-			return 1
-		}
-		return 0
+		return cmp.Or(cmp.Compare(a.Distance, b.Distance), strings.Compare(a.ID, b.ID))
 	})
 	return out
 }

@@ -34,6 +34,24 @@ func node(g *graph.Graph, id string) *graph.Node {
 	return n
 }
 
+// link is an edge with both of its nodes.
+type link struct {
+	edge     graph.Edge
+	from, to *graph.Node
+}
+
+// fromEnabled returns the edges of kind whose dependent is an enabled
+// service, in edge order.
+func fromEnabled(g *graph.Graph, kind graph.EdgeKind) []link {
+	var out []link
+	for _, e := range g.EdgesOf(kind) {
+		if from := node(g, e.From); from.State == graph.Enabled {
+			out = append(out, link{e, from, node(g, e.To)})
+		}
+	}
+	return out
+}
+
 // firstKey returns the key of the first evidence, or "".
 func firstKey(ev []graph.Evidence) string {
 	if len(ev) == 0 {

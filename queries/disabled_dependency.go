@@ -19,11 +19,8 @@ wait forever. Enable the dependency, or drop the requirement.`,
 	Example: `sanctum/runtime_catalog.yaml:9: error: enabled service voice-agent requires qwen3-tts, which is disabled (enabled: false in /Users/bert/.sanctum/instance.yaml:8) [disabled-dependency]`,
 	Run: func(p *Pass) {
 		g := p.Graph
-		for _, e := range g.EdgesOf(graph.Requires) {
-			from, to := node(g, e.From), node(g, e.To)
-			if from.State != graph.Enabled {
-				continue
-			}
+		for _, l := range fromEnabled(g, graph.Requires) {
+			e, from, to := l.edge, l.from, l.to
 			var why string
 			switch to.State {
 			case graph.Disabled:

@@ -19,11 +19,8 @@ disable the service.`,
 	Example: `sanctum/runtime_catalog.yaml:14: error: enabled service triage names launchagent com.sanctum.triage, but no plist has that Label [missing-job]`,
 	Run: func(p *Pass) {
 		g := p.Graph
-		for _, e := range g.EdgesOf(graph.RunsAs) {
-			from, to := node(g, e.From), node(g, e.To)
-			if from.State != graph.Enabled {
-				continue
-			}
+		for _, l := range fromEnabled(g, graph.RunsAs) {
+			e, from, to := l.edge, l.from, l.to
 			var why string
 			switch to.State {
 			case graph.Live:

@@ -1,6 +1,9 @@
 package queries
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // All returns every rule, sorted by name. The slice is new on every call.
 func All() []*Rule {
@@ -27,15 +30,7 @@ func All() []*Rule {
 		ConflictingDefinition,
 		TemplateError,
 	}
-	slices.SortFunc(rules, func(a, b *Rule) int {
-		if a.Name < b.Name {
-			return -1
-		}
-		if a.Name > b.Name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(rules, func(a, b *Rule) int { return strings.Compare(a.Name, b.Name) })
 	return rules
 }
 
