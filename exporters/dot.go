@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,58 +81,57 @@ func gone(s graph.State) bool { return s == graph.Missing || s == graph.Undefine
 func off(s graph.State) bool  { return s == graph.Retired || s == graph.Disabled }
 
 // GraphDOT writes g as a Graphviz digraph built with github.com/emicklei/dot:
-// one cluster per node kind in graph.Kinds order, node IDs as quoted DOT
-// IDs, one shape per kind, nodes filled by the worst finding about them
-// (worst may be nil), retired and disabled nodes grey and dashed, missing
-// and undefined nodes with a dashed red border, and edges labelled with
-// their kind (their evidence as tooltip). A nil g is an empty graph.
+// one cluster per node kind in graph.Kinds order, nodes named by their
+// quoted node IDs ("service:api"), one shape per kind, nodes filled by the
+// worst finding about them (worst may be nil), retired and disabled nodes
+// grey and dashed, missing and undefined nodes with a dashed red border,
+// and edges labelled with their kind (their evidence as tooltip). A nil g
+// is an empty graph.
 //
-// The output is deterministic. emicklei/dot's writer sorts clusters (by
-// key), nodes (by ID) and edge sources (by ID), but it names nodes n1,
-// n2... in creation order and keeps edges from one node in insertion
-// order, so its bytes depend on the order of calls. GraphDOT makes its
-// calls in the graph's sorted order, and then rewrites the generated
-// names to the quoted node IDs, which also keeps the output stable when
-// unrelated nodes come and go.
+// The output is deterministic: it is written in the graph's sorted order
+// (clusters in graph.Kinds order, nodes by ID, edges by (from, to, kind)),
+// attributes sorted by name, and never in the order of a map.
 func GraphDOT(w io.Writer, g *graph.Graph, worst map[string]queries.Severity) error {
 	if g == nil {
 		g = graph.NewBuilder().Build()
 	}
-	root := dot.NewGraph(dot.Directed)
-	root.ID("driftmap")
-	root.Attr("rankdir", "LR")
+	doc := dotDoc{root: dot.NewGraph(dot.Directed)}
+	doc.root.ID("driftmap")
+	doc.root.Attr("rankdir", "LR")
 
 	// Clusters first, so their names (cluster_s1...) depend only on which
-	// kinds are present. emicklei/dot writes subgraphs sorted by key, so
-	// the key carries the position in graph.Kinds.
-	clusters := make([]*dot.Graph, len(graph.Kinds))
+	// kinds are present: emicklei/dot numbers subgraphs and nodes from
+	// one sequence.
 	for i, k := range graph.Kinds {
 		if len(g.NodesOf(k)) == 0 {
 			continue
 		}
-		c := root.Subgraph(fmt.Sprintf("%02d-%s", i, k), dot.ClusterOption{})
+		c := doc.root.Subgraph(fmt.Sprintf("%02d-%s", i, k), dot.ClusterOption{})
 		c.Attrs("label", clusterLabel(k), "style", "rounded", "color", "grey")
-		clusters[i] = c
+		doc.clusters = append(doc.clusters, dotCluster{kind: k, graph: c})
 	}
 
 	nodes := make(map[string]dot.Node, len(g.Nodes()))
-	for i, k := range graph.Kinds {
-		for _, n := range g.NodesOf(k) {
-			dn := clusters[i].Node(n.ID)
+	for i := range doc.clusters {
+		c := &doc.clusters[i]
+		for _, n := range g.NodesOf(c.kind) {
+			dn := c.graph.Node(n.ID)
 			styleNode(dn, *n, worst)
 			nodes[n.ID] = dn
+			c.nodes = append(c.nodes, dn)
 		}
 	}
 	// A node of a kind outside graph.Kinds goes outside the clusters.
 	for _, n := range g.Nodes() {
 		if !slices.Contains(graph.Kinds, n.Kind) {
-			dn := root.Node(n.ID)
+			dn := doc.root.Node(n.ID)
 			styleNode(dn, n, worst)
 			nodes[n.ID] = dn
+			doc.nodes = append(doc.nodes, dn)
 		}
 	}
 	for _, e := range g.Edges() {
-		de := root.Edge(nodes[e.From], nodes[e.To], string(e.Kind))
+		de := doc.root.Edge(nodes[e.From], nodes[e.To], string(e.Kind))
 		if len(e.Evidence) > 0 {
 			ev := make([]string, len(e.Evidence))
 			for i, x := range e.Evidence {
@@ -145,22 +144,18 @@ func GraphDOT(w io.Writer, g *graph.Graph, worst map[string]queries.Severity) er
 		} else if from, ok := g.Node(e.From); ok && off(from.State) {
 			de.Attr("color", borderOff)
 		}
+		doc.edges = append(doc.edges, de)
 	}
 
 	var b bytes.Buffer
-	root.Write(&b)
-	out, err := quoteNodeIDs(b.Bytes())
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(out)
+	doc.write(&b)
+	_, err := w.Write(b.Bytes())
 	return err
 }
 
 // styleNode sets the attributes of the DOT node for n.
 func styleNode(dn dot.Node, n graph.Node, worst map[string]queries.Severity) {
-	// The "id" attribute carries the node ID to quoteNodeIDs; Graphviz
-	// also uses it as the element id in SVG output.
+	// Graphviz uses the "id" attribute as the element id in SVG output.
 	dn.Attr("id", n.ID)
 	dn.Attr("label", nodeLabel(n))
 	dn.Attr("shape", nodeShape(n.Kind))
@@ -201,76 +196,99 @@ func styleNode(dn dot.Node, n graph.Node, worst map[string]queries.Severity) {
 	}
 }
 
-// dotStatement matches the start of a node statement (n12[) or an edge
-// statement (n3->n12[) as emicklei/dot v1.6.2 writes them: one statement
-// per line, after the indentation, attributes (if any) in brackets.
-var dotStatement = regexp.MustCompile(`^(\t*)n([0-9]+)(?:->n([0-9]+))?[\[;]`)
-
-// quoteNodeIDs replaces emicklei/dot's generated node names (n1, n2...)
-// with the quoted node IDs, read from each node statement's id attribute,
-// and removes whitespace-only lines.
-// emicklei/dot quotes attribute values with %q, so inside a value every
-// double quote is escaped and `,id="` can only start the id attribute.
-func quoteNodeIDs(src []byte) ([]byte, error) {
-	lines := strings.Split(string(src), "\n")
-	ids := map[string]string{}
-	for _, l := range lines {
-		m := dotStatement.FindStringSubmatch(l)
-		if m == nil || m[3] != "" {
-			continue
-		}
-		id, err := idAttr(l[len(m[0])-1:])
-		if err != nil {
-			return nil, fmt.Errorf("dot: node n%s: %w", m[2], err)
-		}
-		ids[m[2]] = strconv.Quote(id)
-	}
-	for i, l := range lines {
-		m := dotStatement.FindStringSubmatchIndex(l)
-		if m == nil {
-			continue
-		}
-		from, ok := ids[l[m[4]:m[5]]]
-		if !ok {
-			return nil, fmt.Errorf("dot: unknown node n%s", l[m[4]:m[5]])
-		}
-		stmt := from
-		if m[6] >= 0 {
-			to, ok := ids[l[m[6]:m[7]]]
-			if !ok {
-				return nil, fmt.Errorf("dot: unknown node n%s", l[m[6]:m[7]])
-			}
-			stmt += " -> " + to
-		}
-		if l[m[1]-1] == '[' {
-			stmt += " "
-		}
-		lines[i] = l[:m[3]] + stmt + l[m[1]-1:]
-	}
-	// emicklei/dot ends every block with a line holding only indentation;
-	// drop those so the output has no trailing whitespace.
-	out := lines[:0]
-	for _, l := range lines {
-		if strings.TrimLeft(l, "\t") != "" {
-			out = append(out, l)
-		}
-	}
-	return []byte(strings.Join(out, "\n") + "\n"), nil
+// dotDoc is a DOT document: emicklei/dot holds the graph, its clusters,
+// nodes and edges with their attributes, and the slices give the order in
+// which they are written.
+//
+// dotDoc writes the document itself because emicklei/dot (v1.11.0) cannot
+// name a node by its ID: Graph.Write names every node n1, n2... after the
+// order of the calls that created it, and no option changes that. The
+// writer below reads everything it writes from the library's model
+// (Graph.GetID, Node.ID, Edge.From, Edge.To, GetAttributes) and lays it
+// out as Graph.Write does (subgraphs, then graph attributes, then nodes,
+// then edges; attributes sorted by name and quoted with %q), only with
+// the quoted node IDs as node names. Should the library ever write node
+// IDs, the writer can go.
+type dotDoc struct {
+	root     *dot.Graph
+	clusters []dotCluster // in graph.Kinds order
+	nodes    []dot.Node   // outside any cluster, sorted by ID
+	edges    []dot.Edge   // sorted by (from, to, kind)
 }
 
-// idAttr returns the value of the id attribute in an attribute list
-// written as [k="v",...].
-func idAttr(attrs string) (string, error) {
-	i := strings.Index(attrs, `[id="`)
-	if i < 0 {
-		i = strings.Index(attrs, `,id="`)
+// dotCluster is the cluster subgraph of one kind and its nodes, sorted by
+// ID.
+type dotCluster struct {
+	kind  graph.Kind
+	graph *dot.Graph
+	nodes []dot.Node
+}
+
+func (d *dotDoc) write(b *bytes.Buffer) {
+	kind, op := "graph", " -- "
+	if d.root.IsDirected() {
+		kind, op = "digraph", " -> "
 	}
-	if i < 0 {
-		return "", fmt.Errorf("no id attribute in %s", attrs)
+	fmt.Fprintf(b, "%s %s {\n", kind, d.root.GetID())
+	for _, c := range d.clusters {
+		fmt.Fprintf(b, "\tsubgraph %s {\n", c.graph.GetID())
+		writeGraphAttrs(b, "\t\t", c.graph.GetAttributes())
+		for _, n := range c.nodes {
+			writeStatement(b, "\t\t", strconv.Quote(n.ID()), n.GetAttributes())
+		}
+		b.WriteString("\t}\n")
 	}
-	q, err := strconv.QuotedPrefix(attrs[i+len(`,id=`):])
-	if err != nil {
-		return "", err
+	writeGraphAttrs(b, "\t", d.root.GetAttributes())
+	for _, n := range d.nodes {
+		writeStatement(b, "\t", strconv.Quote(n.ID()), n.GetAttributes())
 	}
-	return strconv.Unquote(q)
+	for _, e := range d.edges {
+		writeStatement(b, "\t", strconv.Quote(e.From().ID())+op+strconv.Quote(e.To().ID()), e.GetAttributes())
+	}
+	b.WriteString("}\n")
+}
+
+// writeGraphAttrs writes a graph's attributes as one line of statements,
+// k="v";k="v";, or nothing when there are none.
+func writeGraphAttrs(b *bytes.Buffer, indent string, attrs map[string]any) {
+	if len(attrs) == 0 {
+		return
+	}
+	b.WriteString(indent)
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		b.WriteString(k + "=" + dotValue(attrs[k]) + ";")
+	}
+	b.WriteString("\n")
+}
+
+// writeStatement writes a node or edge statement with its attribute list,
+// sorted by name: stmt [k="v",k="v"];
+func writeStatement(b *bytes.Buffer, indent, stmt string, attrs map[string]any) {
+	b.WriteString(indent + stmt)
+	if len(attrs) > 0 {
+		b.WriteString(" [")
+		for i, k := range slices.Sorted(maps.Keys(attrs)) {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(k + "=" + dotValue(attrs[k]))
+		}
+		b.WriteString("]")
+	}
+	b.WriteString(";\n")
+}
+
+// dotValue writes an attribute value as emicklei/dot does: HTML between
+// angle brackets, a Literal as is, anything else quoted.
+func dotValue(v any) string {
+	switch v := v.(type) {
+	case dot.HTML:
+		return "<" + string(v) + ">"
+	case dot.Literal:
+		return string(v)
+	case string:
+		return strconv.Quote(v)
+	default:
+		return strconv.Quote(fmt.Sprint(v))
+	}
 }
