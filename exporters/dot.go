@@ -80,7 +80,7 @@ func nodeLabel(n graph.Node) string {
 func gone(s graph.State) bool { return s == graph.Missing || s == graph.Undefined }
 func off(s graph.State) bool  { return s == graph.Retired || s == graph.Disabled }
 
-// GraphDOT writes g as a Graphviz digraph built with github.com/emicklei/dot:
+// FormatGraph writes g as a Graphviz digraph built with github.com/emicklei/dot:
 // one cluster per node kind in graph.Kinds order, nodes named by their
 // quoted node IDs ("service:api"), one shape per kind, nodes filled by the
 // worst finding about them (worst may be nil), retired and disabled nodes
@@ -91,7 +91,7 @@ func off(s graph.State) bool  { return s == graph.Retired || s == graph.Disabled
 // The output is deterministic: it is written in the graph's sorted order
 // (clusters in graph.Kinds order, nodes by ID, edges by (from, to, kind)),
 // attributes sorted by name, and never in the order of a map.
-func GraphDOT(w io.Writer, g *graph.Graph, worst map[string]queries.Severity) error {
+func (dotFormatter) FormatGraph(w io.Writer, g *graph.Graph, worst map[string]queries.Severity) error {
 	if g == nil {
 		g = graph.NewBuilder().Build()
 	}

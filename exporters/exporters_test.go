@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,13 +53,32 @@ func render(t *testing.T, f func(io.Writer) error) []byte {
 
 func check(format string, opts Options, r *Report) func(io.Writer) error {
 	return func(w io.Writer) error {
-		f, err := CheckFormatter(format, opts)
+		f, err := Check(format, opts)
 		if err != nil {
 			return err
 		}
-		return f.Format(w, r)
+		return f.FormatCheck(w, r)
 	}
 }
+
+// must returns the formatter a lookup found, and panics when it found
+// none.
+func must[F any](f F, err error) F {
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
+// The formatters of every kind of document but check, by format.
+var (
+	dotGraph   = must(Graph("dot"))
+	jsonGraph  = must(Graph("json"))
+	textImpact = must(Impact("text"))
+	jsonImpact = must(Impact("json"))
+	textWhy    = must(Why("text"))
+	jsonWhy    = must(Why("json"))
+)
 
 // outputs returns every exporter applied to the fixture built from g, by
 // golden file name.
@@ -81,17 +101,17 @@ func outputs(t *testing.T, g *graph.Graph) []struct {
 		{"check.json", check("json", Options{}, report)},
 		{"check-clean.json", check("json", Options{}, clean)},
 		{"check.dot", check("dot", Options{}, report)},
-		{"graph.dot", func(w io.Writer) error { return GraphDOT(w, g, worst) }},
-		{"graph-plain.dot", func(w io.Writer) error { return GraphDOT(w, g, nil) }},
-		{"graph.json", func(w io.Writer) error { return GraphJSON(w, g, worst) }},
-		{"impact.text", func(w io.Writer) error { return ImpactText(w, im) }},
-		{"impact.json", func(w io.Writer) error { return ImpactJSON(w, im) }},
-		{"impact-none.text", func(w io.Writer) error { return ImpactText(w, &queries.Impact{Target: idManifest}) }},
-		{"impact-none.json", func(w io.Writer) error { return ImpactJSON(w, &queries.Impact{Target: idManifest}) }},
-		{"why.text", func(w io.Writer) error { return WhyText(w, whyVoiceRunSh(t, g)) }},
-		{"why.json", func(w io.Writer) error { return WhyJSON(w, whyVoiceRunSh(t, g)) }},
-		{"why-unreachable.text", func(w io.Writer) error { return WhyText(w, &queries.Why{From: idJobAPI, To: idRunSh}) }},
-		{"why-unreachable.json", func(w io.Writer) error { return WhyJSON(w, &queries.Why{From: idJobAPI, To: idRunSh}) }},
+		{"graph.dot", func(w io.Writer) error { return dotGraph.FormatGraph(w, g, worst) }},
+		{"graph-plain.dot", func(w io.Writer) error { return dotGraph.FormatGraph(w, g, nil) }},
+		{"graph.json", func(w io.Writer) error { return jsonGraph.FormatGraph(w, g, worst) }},
+		{"impact.text", func(w io.Writer) error { return textImpact.FormatImpact(w, im) }},
+		{"impact.json", func(w io.Writer) error { return jsonImpact.FormatImpact(w, im) }},
+		{"impact-none.text", func(w io.Writer) error { return textImpact.FormatImpact(w, &queries.Impact{Target: idManifest}) }},
+		{"impact-none.json", func(w io.Writer) error { return jsonImpact.FormatImpact(w, &queries.Impact{Target: idManifest}) }},
+		{"why.text", func(w io.Writer) error { return textWhy.FormatWhy(w, whyVoiceRunSh(t, g)) }},
+		{"why.json", func(w io.Writer) error { return jsonWhy.FormatWhy(w, whyVoiceRunSh(t, g)) }},
+		{"why-unreachable.text", func(w io.Writer) error { return textWhy.FormatWhy(w, &queries.Why{From: idJobAPI, To: idRunSh}) }},
+		{"why-unreachable.json", func(w io.Writer) error { return jsonWhy.FormatWhy(w, &queries.Why{From: idJobAPI, To: idRunSh}) }},
 	}
 }
 
@@ -126,16 +146,38 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-func TestCheckFormatter(t *testing.T) {
-	for _, name := range CheckFormats {
-		f, err := CheckFormatter(name, Options{})
-		if err != nil || f == nil {
-			t.Errorf("CheckFormatter(%q) = %v, %v", name, f, err)
+// TestLookup checks that every registry is sorted, that each of its
+// names finds a formatter, and that an unknown name is an
+// *UnknownFormatError listing the valid names.
+func TestLookup(t *testing.T) {
+	for _, tt := range []struct {
+		doc    string
+		names  []string
+		want   []string
+		lookup func(string) (any, error)
+	}{
+		{"check", CheckFormats(), []string{"dot", "json", "text"}, func(n string) (any, error) { return Check(n, Options{}) }},
+		{"graph", GraphFormats(), []string{"dot", "json"}, func(n string) (any, error) { return Graph(n) }},
+		{"impact", ImpactFormats(), []string{"json", "text"}, func(n string) (any, error) { return Impact(n) }},
+		{"why", WhyFormats(), []string{"json", "text"}, func(n string) (any, error) { return Why(n) }},
+	} {
+		if !slices.Equal(tt.names, tt.want) {
+			t.Errorf("%s formats = %v, want %v", tt.doc, tt.names, tt.want)
+		}
+		for _, name := range tt.names {
+			if f, err := tt.lookup(name); err != nil || f == nil {
+				t.Errorf("%s format %q = %v, %v", tt.doc, name, f, err)
+			}
+		}
+		_, err := tt.lookup("xml")
+		var ue *UnknownFormatError
+		if !errors.As(err, &ue) || ue.Name != "xml" || !slices.Equal(ue.Valid, tt.want) {
+			t.Errorf("%s format xml: error = %#v, want an *UnknownFormatError naming xml and listing %v", tt.doc, err, tt.want)
 		}
 	}
-	_, err := CheckFormatter("xml", Options{})
-	if err == nil || !strings.Contains(err.Error(), `"xml"`) || !strings.Contains(err.Error(), "dot, json, text") {
-		t.Errorf("CheckFormatter(xml) error = %v, want it to name xml and list dot, json, text", err)
+	_, err := Check("xml", Options{})
+	if want := `unknown format "xml" (want dot, json, text)`; err == nil || err.Error() != want {
+		t.Errorf("Check(xml) error = %v, want %s", err, want)
 	}
 }
 
@@ -143,9 +185,9 @@ func TestCheckDOTIsGraphDOT(t *testing.T) {
 	g := buildFixture(false)
 	fs := fixtureFindings()
 	got := render(t, check("dot", Options{}, &Report{Findings: fs, Graph: g}))
-	want := render(t, func(w io.Writer) error { return GraphDOT(w, g, queries.Worst(fs)) })
+	want := render(t, func(w io.Writer) error { return dotGraph.FormatGraph(w, g, queries.Worst(fs)) })
 	if !bytes.Equal(got, want) {
-		t.Errorf("check dot differs from GraphDOT:\n%s", cmp.Diff(string(want), string(got)))
+		t.Errorf("check dot differs from graph dot:\n%s", cmp.Diff(string(want), string(got)))
 	}
 }
 
@@ -297,7 +339,7 @@ func TestGraphJSON(t *testing.T) {
 			Evidence       []map[string]any
 		}
 	}
-	out := render(t, func(w io.Writer) error { return GraphJSON(w, g, queries.Worst(fixtureFindings())) })
+	out := render(t, func(w io.Writer) error { return jsonGraph.FormatGraph(w, g, queries.Worst(fixtureFindings())) })
 	decode(t, out, &doc)
 	if doc.Schema != GraphSchema || len(doc.Nodes) != len(g.Nodes()) || len(doc.Edges) != len(g.Edges()) {
 		t.Fatalf("schema %q, %d nodes, %d edges; want %q, %d, %d",
@@ -325,7 +367,7 @@ func TestGraphJSON(t *testing.T) {
 	// Evidence is an array even for an edge without any.
 	b := graph.NewBuilder()
 	b.AddEdge(b.Node(graph.Service, "a").ID, b.Node(graph.Service, "b").ID, graph.Requires)
-	bare := render(t, func(w io.Writer) error { return GraphJSON(w, b.Build(), nil) })
+	bare := render(t, func(w io.Writer) error { return jsonGraph.FormatGraph(w, b.Build(), nil) })
 	if !bytes.Contains(bare, []byte(`"evidence": []`)) || bytes.Contains(bare, []byte("null")) || bytes.Contains(bare, []byte("worst")) {
 		t.Errorf("bare graph JSON:\n%s", bare)
 	}
@@ -346,7 +388,7 @@ func TestImpactJSON(t *testing.T) {
 			}
 		}
 	}
-	decode(t, render(t, func(w io.Writer) error { return ImpactJSON(w, im) }), &doc)
+	decode(t, render(t, func(w io.Writer) error { return jsonImpact.FormatImpact(w, im) }), &doc)
 	if doc.Schema != ImpactSchema || doc.Target != idRunSh || doc.ResolvedFrom != "run.sh" || doc.Note != im.Note {
 		t.Errorf("header = %q %q %q %q", doc.Schema, doc.Target, doc.ResolvedFrom, doc.Note)
 	}
@@ -363,7 +405,7 @@ func TestImpactJSON(t *testing.T) {
 		}
 	}
 
-	none := render(t, func(w io.Writer) error { return ImpactJSON(w, &queries.Impact{Target: idManifest}) })
+	none := render(t, func(w io.Writer) error { return jsonImpact.FormatImpact(w, &queries.Impact{Target: idManifest}) })
 	if !bytes.Contains(none, []byte(`"affected": []`)) || !bytes.Contains(none, []byte(`"note": ""`)) {
 		t.Errorf("empty impact JSON:\n%s", none)
 	}
@@ -379,7 +421,7 @@ func TestWhyJSON(t *testing.T) {
 			Evidence       []map[string]any
 		}
 	}
-	decode(t, render(t, func(w io.Writer) error { return WhyJSON(w, whyVoiceRunSh(t, g)) }), &doc)
+	decode(t, render(t, func(w io.Writer) error { return jsonWhy.FormatWhy(w, whyVoiceRunSh(t, g)) }), &doc)
 	if doc.Schema != WhySchema || doc.From != idVoice || doc.To != idRunSh || !doc.Depends || len(doc.Path) != 4 {
 		t.Errorf("why = %+v", doc)
 	}
@@ -387,7 +429,7 @@ func TestWhyJSON(t *testing.T) {
 		t.Errorf("first edge has %d evidence, want 2", len(doc.Path[0].Evidence))
 	}
 
-	out := render(t, func(w io.Writer) error { return WhyJSON(w, &queries.Why{From: idJobAPI, To: idRunSh}) })
+	out := render(t, func(w io.Writer) error { return jsonWhy.FormatWhy(w, &queries.Why{From: idJobAPI, To: idRunSh}) })
 	doc.Path = nil
 	decode(t, out, &doc)
 	if doc.Depends || doc.Path == nil || len(doc.Path) != 0 {
@@ -397,7 +439,7 @@ func TestWhyJSON(t *testing.T) {
 
 func TestImpactText(t *testing.T) {
 	g := buildFixture(false)
-	out := string(render(t, func(w io.Writer) error { return ImpactText(w, fixtureImpact(t, g)) }))
+	out := string(render(t, func(w io.Writer) error { return textImpact.FormatImpact(w, fixtureImpact(t, g)) }))
 	want := `impact of removing file:/opt/tts/bin/run.sh
 "run.sh" is the base name of file:/opt/tts/bin/run.sh
   wrapper:tts-start  (distance 1) via exec at wrappers/tts-start:3 exec "/opt/tts/bin/run.sh"
@@ -412,7 +454,7 @@ func TestImpactText(t *testing.T) {
 		t.Errorf("impact text (-want +got):\n%s", diff)
 	}
 
-	if got := string(render(t, func(w io.Writer) error { return ImpactText(w, &queries.Impact{Target: idManifest}) })); got != "impact of removing manifest:voice-agent\nnothing depends on manifest:voice-agent\n" {
+	if got := string(render(t, func(w io.Writer) error { return textImpact.FormatImpact(w, &queries.Impact{Target: idManifest}) })); got != "impact of removing manifest:voice-agent\nnothing depends on manifest:voice-agent\n" {
 		t.Errorf("empty impact = %q", got)
 	}
 
@@ -423,14 +465,14 @@ func TestImpactText(t *testing.T) {
 		{ID: "service:a", Distance: 1},
 	}}
 	wantOdd := "impact of removing service:t\n  service:a  (distance 1)\n  service:b  (distance 2) via requires\n2 nodes affected\n"
-	if got := string(render(t, func(w io.Writer) error { return ImpactText(w, odd) })); got != wantOdd {
+	if got := string(render(t, func(w io.Writer) error { return textImpact.FormatImpact(w, odd) })); got != wantOdd {
 		t.Errorf("malformed impact:\n%s", cmp.Diff(wantOdd, got))
 	}
 	cycle := &queries.Impact{Target: "service:t", Affected: []queries.Affected{
 		{ID: "service:a", Distance: 1, Path: []graph.Edge{{From: "service:a", To: "service:b", Kind: graph.Requires}}},
 		{ID: "service:b", Distance: 1, Path: []graph.Edge{{From: "service:b", To: "service:a", Kind: graph.Requires}}},
 	}}
-	got := string(render(t, func(w io.Writer) error { return ImpactText(w, cycle) }))
+	got := string(render(t, func(w io.Writer) error { return textImpact.FormatImpact(w, cycle) }))
 	if strings.Count(got, "service:a  (") != 1 || strings.Count(got, "service:b  (") != 1 || !strings.HasSuffix(got, "2 nodes affected\n") {
 		t.Errorf("cyclic impact:\n%s", got)
 	}
@@ -444,10 +486,10 @@ func TestWhyText(t *testing.T) {
   -> wrapper:tts-start [exec] LaunchAgents/com.acme.tts.plist:9 ProgramArguments[0] "/Users/me/wrappers/tts-start"
   -> file:/opt/tts/bin/run.sh [exec] wrappers/tts-start:3 exec "/opt/tts/bin/run.sh"
 `
-	if got := string(render(t, func(w io.Writer) error { return WhyText(w, whyVoiceRunSh(t, g)) })); got != want {
+	if got := string(render(t, func(w io.Writer) error { return textWhy.FormatWhy(w, whyVoiceRunSh(t, g)) })); got != want {
 		t.Errorf("why text:\n%s", cmp.Diff(want, got))
 	}
-	if got := string(render(t, func(w io.Writer) error { return WhyText(w, &queries.Why{From: idJobAPI, To: idRunSh}) })); got != "job:com.acme.api does not depend on file:/opt/tts/bin/run.sh\n" {
+	if got := string(render(t, func(w io.Writer) error { return textWhy.FormatWhy(w, &queries.Why{From: idJobAPI, To: idRunSh}) })); got != "job:com.acme.api does not depend on file:/opt/tts/bin/run.sh\n" {
 		t.Errorf("unreachable why = %q", got)
 	}
 }
@@ -467,7 +509,7 @@ func dotLine(t *testing.T, out, prefix string) string {
 
 func TestGraphDOT(t *testing.T) {
 	g := buildFixture(false)
-	out := string(render(t, func(w io.Writer) error { return GraphDOT(w, g, queries.Worst(fixtureFindings())) }))
+	out := string(render(t, func(w io.Writer) error { return dotGraph.FormatGraph(w, g, queries.Worst(fixtureFindings())) }))
 
 	if regexp.MustCompile(`(?m)^\t*n[0-9]+`).MatchString(out) {
 		t.Errorf("generated node names remain:\n%s", out)
@@ -524,7 +566,7 @@ func TestGraphDOT(t *testing.T) {
 	}
 
 	// An empty graph is still a digraph.
-	empty := string(render(t, func(w io.Writer) error { return GraphDOT(w, graph.NewBuilder().Build(), nil) }))
+	empty := string(render(t, func(w io.Writer) error { return dotGraph.FormatGraph(w, graph.NewBuilder().Build(), nil) }))
 	if !strings.HasPrefix(empty, "digraph driftmap {") || !strings.HasSuffix(empty, "}\n") {
 		t.Errorf("empty graph DOT = %q", empty)
 	}
@@ -538,7 +580,7 @@ func TestGraphDOTAwkwardNames(t *testing.T) {
 	weird := b.Node(graph.File, `/tmp/a "b",id="x"[n1]`).ID
 	svc := b.Node(graph.Service, "n1").ID
 	b.AddEdge(svc, weird, graph.Exec, graph.Evidence{File: "x", Token: `",id="y`})
-	out := string(render(t, func(w io.Writer) error { return GraphDOT(w, b.Build(), nil) }))
+	out := string(render(t, func(w io.Writer) error { return dotGraph.FormatGraph(w, b.Build(), nil) }))
 	dotLine(t, out, `"file:/tmp/a \"b\",id=\"x\"[n1]" [`)
 	dotLine(t, out, `"service:n1" [`)
 	dotLine(t, out, `"service:n1" -> "file:/tmp/a \"b\",id=\"x\"[n1]" [`)
@@ -560,15 +602,15 @@ func TestWriteErrors(t *testing.T) {
 
 func TestGraphNilAndUnknownKind(t *testing.T) {
 	for _, f := range []func(io.Writer) error{
-		func(w io.Writer) error { return GraphDOT(w, nil, nil) },
-		func(w io.Writer) error { return GraphJSON(w, nil, nil) },
+		func(w io.Writer) error { return dotGraph.FormatGraph(w, nil, nil) },
+		func(w io.Writer) error { return jsonGraph.FormatGraph(w, nil, nil) },
 	} {
 		render(t, f)
 	}
 	b := graph.NewBuilder()
 	odd := b.Node(graph.Kind("socket"), "/tmp/s").ID
 	b.AddEdge(b.Node(graph.Job, "j").ID, odd, graph.Exec)
-	out := string(render(t, func(w io.Writer) error { return GraphDOT(w, b.Build(), nil) }))
+	out := string(render(t, func(w io.Writer) error { return dotGraph.FormatGraph(w, b.Build(), nil) }))
 	dotLine(t, out, `"socket:/tmp/s" [`)
 	dotLine(t, out, `"job:j" -> "socket:/tmp/s" [`)
 }

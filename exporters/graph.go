@@ -19,11 +19,11 @@ type graphJSON struct {
 	Edges  []edgeJSON `json:"edges"`
 }
 
-// GraphJSON writes g as a GraphSchema document: every node with its fields
+// FormatGraph writes g as a GraphSchema document: every node with its fields
 // and, when there is a finding about it, "worst" (the highest severity);
 // every edge with its evidence. worst may be nil; a nil g is an empty
 // graph.
-func GraphJSON(w io.Writer, g *graph.Graph, worst map[string]queries.Severity) error {
+func (jsonFormatter) FormatGraph(w io.Writer, g *graph.Graph, worst map[string]queries.Severity) error {
 	if g == nil {
 		g = graph.NewBuilder().Build()
 	}
