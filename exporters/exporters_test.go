@@ -160,6 +160,7 @@ func TestLookup(t *testing.T) {
 		{"graph", GraphFormats(), []string{"dot", "json"}, func(n string) (any, error) { return Graph(n) }},
 		{"impact", ImpactFormats(), []string{"json", "text"}, func(n string) (any, error) { return Impact(n) }},
 		{"why", WhyFormats(), []string{"json", "text"}, func(n string) (any, error) { return Why(n) }},
+		{"render", RenderFormats(), []string{"text"}, func(n string) (any, error) { return Render(n) }},
 	} {
 		if !slices.Equal(tt.names, tt.want) {
 			t.Errorf("%s formats = %v, want %v", tt.doc, tt.names, tt.want)

@@ -31,6 +31,11 @@ type WhyFormatter interface {
 	FormatWhy(w io.Writer, y *queries.Why) error
 }
 
+// RenderFormatter formats what `driftmap render` planned and did.
+type RenderFormatter interface {
+	FormatRender(w io.Writer, r *RenderReport) error
+}
+
 // Options tune the formatters. Only Check takes them.
 type Options struct {
 	// Color colours the severity word of check's text output with ANSI
@@ -42,7 +47,7 @@ type Options struct {
 // document it has a method for.
 type (
 	// textFormatter writes lines for people and for scripts that grep
-	// them (check, impact, why).
+	// them (check, impact, why, render).
 	textFormatter struct{ color bool }
 	// jsonFormatter writes a JSON document with a "schema" member
 	// (check, graph, impact, why).
@@ -121,6 +126,9 @@ var (
 		format[WhyFormatter]{"text", func(Options) WhyFormatter { return textFormatter{} }},
 		format[WhyFormatter]{"json", func(Options) WhyFormatter { return jsonFormatter{} }},
 	)
+	renderFormats = newRegistry(
+		format[RenderFormatter]{"text", func(Options) RenderFormatter { return textFormatter{} }},
+	)
 )
 
 // Check returns the check formatter called name ("dot", "json" or
@@ -136,6 +144,9 @@ func Impact(name string) (ImpactFormatter, error) { return impactFormats.lookup(
 // Why returns the why formatter called name ("json" or "text").
 func Why(name string) (WhyFormatter, error) { return whyFormats.lookup(name, Options{}) }
 
+// Render returns the render formatter called name ("text").
+func Render(name string) (RenderFormatter, error) { return renderFormats.lookup(name, Options{}) }
+
 // CheckFormats returns the names Check accepts, sorted.
 func CheckFormats() []string { return checkFormats.names() }
 
@@ -147,3 +158,6 @@ func ImpactFormats() []string { return impactFormats.names() }
 
 // WhyFormats returns the names Why accepts, sorted.
 func WhyFormats() []string { return whyFormats.names() }
+
+// RenderFormats returns the names Render accepts, sorted.
+func RenderFormats() []string { return renderFormats.names() }
