@@ -3,7 +3,7 @@ module github.com/driftmap/driftmap
 go 1.26.8
 
 require (
-	github.com/emicklei/dot v1.6.2
+	github.com/emicklei/dot v1.11.0
 	github.com/google/go-cmp v0.7.0
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/spf13/pflag v1.1.0

@@ -11,7 +11,7 @@ import (
 	"github.com/driftmap/driftmap/queries"
 )
 
-// ImpactText writes im as a tree rooted at the target:
+// FormatImpact writes im as a tree rooted at the target:
 //
 //	impact of removing file:/opt/tts/bin/run.sh
 //	  wrapper:tts-start  (distance 1) via exec at wrappers/tts-start:3 exec "/opt/tts/bin/run.sh"
@@ -22,7 +22,7 @@ import (
 // of the first edge of its path), indented two spaces per level, with the
 // edge's kind and first piece of evidence; siblings are sorted by ID. A
 // line with im.Note follows the first line when the note is set.
-func ImpactText(w io.Writer, im *queries.Impact) error {
+func (textFormatter) FormatImpact(w io.Writer, im *queries.Impact) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "impact of removing %s\n", im.Target)
 	if im.Note != "" {
@@ -112,10 +112,10 @@ type affectedJSON struct {
 	Path     []edgeJSON `json:"path"`
 }
 
-// ImpactJSON writes im as an ImpactSchema document. "resolved_from" and
+// FormatImpact writes im as an ImpactSchema document. "resolved_from" and
 // "note" are always present ("" when unset); "affected" and every "path"
 // are always arrays, in the order of im.
-func ImpactJSON(w io.Writer, im *queries.Impact) error {
+func (jsonFormatter) FormatImpact(w io.Writer, im *queries.Impact) error {
 	doc := impactJSON{
 		Schema:       ImpactSchema,
 		Target:       im.Target,
@@ -131,14 +131,14 @@ func ImpactJSON(w io.Writer, im *queries.Impact) error {
 	return writeJSON(w, doc)
 }
 
-// WhyText writes y as the chain of edges from y.From to y.To:
+// FormatWhy writes y as the chain of edges from y.From to y.To:
 //
 //	service:voice-agent
 //	  -> service:tts [requires] instance.yaml:8 services.voice-agent.requires[0] "tts"
 //
 // with each edge's first piece of evidence and a count of the others, or
 // `<from> does not depend on <to>` when there is no path.
-func WhyText(w io.Writer, y *queries.Why) error {
+func (textFormatter) FormatWhy(w io.Writer, y *queries.Why) error {
 	var b bytes.Buffer
 	if y.Path == nil {
 		fmt.Fprintf(&b, "%s does not depend on %s\n", y.From, y.To)
@@ -167,9 +167,9 @@ type whyJSON struct {
 	Path    []edgeJSON `json:"path"`
 }
 
-// WhyJSON writes y as a WhySchema document. "depends" is false when To is
+// FormatWhy writes y as a WhySchema document. "depends" is false when To is
 // unreachable from From; "path" is always an array (empty then).
-func WhyJSON(w io.Writer, y *queries.Why) error {
+func (jsonFormatter) FormatWhy(w io.Writer, y *queries.Why) error {
 	return writeJSON(w, whyJSON{
 		Schema:  WhySchema,
 		From:    y.From,

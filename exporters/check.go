@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/queries"
@@ -19,35 +18,6 @@ type Report struct {
 	Graph    *graph.Graph
 }
 
-// Formatter renders a Report.
-type Formatter interface {
-	Format(w io.Writer, r *Report) error
-}
-
-// Options tune the check formatters.
-type Options struct {
-	// Color colours the severity word of text output with ANSI escape
-	// codes. Other formats ignore it.
-	Color bool
-}
-
-// CheckFormats lists the names CheckFormatter accepts, sorted.
-var CheckFormats = []string{"dot", "json", "text"}
-
-// CheckFormatter returns the formatter called name: "text", "json" or
-// "dot". An unknown name is an error that lists the valid ones.
-func CheckFormatter(name string, opts Options) (Formatter, error) {
-	switch name {
-	case "text":
-		return textFormatter{color: opts.Color}, nil
-	case "json":
-		return jsonFormatter{}, nil
-	case "dot":
-		return dotFormatter{}, nil
-	}
-	return nil, fmt.Errorf("unknown format %q (want %s)", name, strings.Join(CheckFormats, ", "))
-}
-
 // graphOf returns r.Graph, or an empty graph when it is nil.
 func (r *Report) graphOf() *graph.Graph {
 	if r.Graph == nil {
@@ -55,15 +25,6 @@ func (r *Report) graphOf() *graph.Graph {
 	}
 	return r.Graph
 }
-
-// textFormatter prints one line per finding, in the style of compilers
-// and linters so editors can jump to it:
-//
-//	file:line: severity: message [rule]
-//
-// then a blank line and a summary. The format is fixed: scripts grep it.
-// Every piece of evidence is in the JSON output.
-type textFormatter struct{ color bool }
 
 // ANSI SGR sequences for the severity word.
 const (
@@ -89,8 +50,14 @@ func (f textFormatter) severity(s queries.Severity) string {
 	return c + s.String() + ansiReset
 }
 
-// Format implements Formatter.
-func (f textFormatter) Format(w io.Writer, r *Report) error {
+// FormatCheck prints one line per finding, in the style of compilers and
+// linters so editors can jump to it:
+//
+//	file:line: severity: message [rule]
+//
+// then a blank line and a summary. The format is fixed: scripts grep it.
+// Every piece of evidence is in the JSON output.
+func (f textFormatter) FormatCheck(w io.Writer, r *Report) error {
 	var b bytes.Buffer
 	for _, fd := range r.Findings {
 		if loc := findingLocation(fd); loc != "" {
@@ -137,9 +104,6 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// jsonFormatter renders the report as a CheckSchema document.
-type jsonFormatter struct{}
-
 type checkJSON struct {
 	Schema   string        `json:"schema"`
 	Summary  summaryJSON   `json:"summary"`
@@ -165,8 +129,8 @@ type findingJSON struct {
 	Evidence []evidenceJSON   `json:"evidence"`
 }
 
-// Format implements Formatter.
-func (jsonFormatter) Format(w io.Writer, r *Report) error {
+// FormatCheck writes the report as a CheckSchema document.
+func (jsonFormatter) FormatCheck(w io.Writer, r *Report) error {
 	g := r.graphOf()
 	s := queries.Summarize(r.Findings)
 	doc := checkJSON{
@@ -191,11 +155,8 @@ func (jsonFormatter) Format(w io.Writer, r *Report) error {
 	return writeJSON(w, doc)
 }
 
-// dotFormatter renders the whole graph as GraphDOT does, each node
+// FormatCheck writes the whole graph as FormatGraph does, each node
 // coloured by the worst finding about it.
-type dotFormatter struct{}
-
-// Format implements Formatter.
-func (dotFormatter) Format(w io.Writer, r *Report) error {
-	return GraphDOT(w, r.graphOf(), queries.Worst(r.Findings))
+func (f dotFormatter) FormatCheck(w io.Writer, r *Report) error {
+	return f.FormatGraph(w, r.Graph, queries.Worst(r.Findings))
 }

@@ -1,15 +1,25 @@
-// Package exporters formats results (findings, graphs, impact and why
-// answers) as text, JSON and DOT. It only formats: it never loads sources,
-// never evaluates rules, and never decides exit codes.
+// Package exporters formats results: check reports, dependency graphs,
+// impact and why answers as text, JSON and DOT, and render reports as
+// text. It only formats: it never loads sources, never evaluates rules,
+// never writes a manifest, and never decides exit codes.
 //
-// Data flows sources -> graph -> queries -> exporters. Every exporter takes
-// values that are already sorted (a built graph.Graph, findings sorted by
-// queries.Compare, answers from package queries) and renders them in the
-// order given, or in an order derived only from sorted listings, so the
-// same input always yields the same bytes. No exporter ranges over a map
-// on the way to output.
+// There is one formatter interface per kind of document (CheckFormatter,
+// GraphFormatter, ImpactFormatter, WhyFormatter, RenderFormatter), and
+// each format is a small value that implements the interfaces of the
+// documents it can format. Check, Graph, Impact, Why and Render look a
+// format up by name in a registry sorted by name; an unknown name is an
+// *UnknownFormatError listing the valid ones, which CheckFormats,
+// GraphFormats, ImpactFormats, WhyFormats and RenderFormats also return.
 //
-// Each exporter renders into memory and writes the result with a single
+// Data flows sources -> graph -> queries -> exporters. Every formatter
+// takes values that are already sorted (a built graph.Graph, findings
+// sorted by queries.Compare, answers from package queries, render's plan
+// sorted by file) and renders them in the order given, or in an order
+// derived only from sorted listings, so the same input always yields the
+// same bytes. No formatter ranges over a map on the way to output without
+// sorting its keys.
+//
+// Each formatter renders into memory and writes the result with a single
 // Write, so a failing writer never receives half a document from a
 // successful render, and the only error returned is the writer's (or the
 // encoder's).

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,8 +41,8 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-// render runs an exporter into a buffer, failing the test on error.
-func render(t *testing.T, f func(io.Writer) error) []byte {
+// formatted runs an exporter into a buffer, failing the test on error.
+func formatted(t *testing.T, f func(io.Writer) error) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := f(&b); err != nil {
@@ -52,13 +53,32 @@ func render(t *testing.T, f func(io.Writer) error) []byte {
 
 func check(format string, opts Options, r *Report) func(io.Writer) error {
 	return func(w io.Writer) error {
-		f, err := CheckFormatter(format, opts)
+		f, err := Check(format, opts)
 		if err != nil {
 			return err
 		}
-		return f.Format(w, r)
+		return f.FormatCheck(w, r)
 	}
 }
+
+// must returns the formatter a lookup found, and panics when it found
+// none.
+func must[F any](f F, err error) F {
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
+// The formatters of every kind of document but check, by format.
+var (
+	dotGraph   = must(Graph("dot"))
+	jsonGraph  = must(Graph("json"))
+	textImpact = must(Impact("text"))
+	jsonImpact = must(Impact("json"))
+	textWhy    = must(Why("text"))
+	jsonWhy    = must(Why("json"))
+)
 
 // outputs returns every exporter applied to the fixture built from g, by
 // golden file name.
@@ -81,17 +101,17 @@ func outputs(t *testing.T, g *graph.Graph) []struct {
 		{"check.json", check("json", Options{}, report)},
 		{"check-clean.json", check("json", Options{}, clean)},
 		{"check.dot", check("dot", Options{}, report)},
-		{"graph.dot", func(w io.Writer) error { return GraphDOT(w, g, worst) }},
-		{"graph-plain.dot", func(w io.Writer) error { return GraphDOT(w, g, nil) }},
-		{"graph.json", func(w io.Writer) error { return GraphJSON(w, g, worst) }},
-		{"impact.text", func(w io.Writer) error { return ImpactText(w, im) }},
-		{"impact.json", func(w io.Writer) error { return ImpactJSON(w, im) }},
-		{"impact-none.text", func(w io.Writer) error { return ImpactText(w, &queries.Impact{Target: idManifest}) }},
-		{"impact-none.json", func(w io.Writer) error { return ImpactJSON(w, &queries.Impact{Target: idManifest}) }},
-		{"why.text", func(w io.Writer) error { return WhyText(w, whyVoiceRunSh(t, g)) }},
-		{"why.json", func(w io.Writer) error { return WhyJSON(w, whyVoiceRunSh(t, g)) }},
-		{"why-unreachable.text", func(w io.Writer) error { return WhyText(w, &queries.Why{From: idJobAPI, To: idRunSh}) }},
-		{"why-unreachable.json", func(w io.Writer) error { return WhyJSON(w, &queries.Why{From: idJobAPI, To: idRunSh}) }},
+		{"graph.dot", func(w io.Writer) error { return dotGraph.FormatGraph(w, g, worst) }},
+		{"graph-plain.dot", func(w io.Writer) error { return dotGraph.FormatGraph(w, g, nil) }},
+		{"graph.json", func(w io.Writer) error { return jsonGraph.FormatGraph(w, g, worst) }},
+		{"impact.text", func(w io.Writer) error { return textImpact.FormatImpact(w, im) }},
+		{"impact.json", func(w io.Writer) error { return jsonImpact.FormatImpact(w, im) }},
+		{"impact-none.text", func(w io.Writer) error { return textImpact.FormatImpact(w, &queries.Impact{Target: idManifest}) }},
+		{"impact-none.json", func(w io.Writer) error { return jsonImpact.FormatImpact(w, &queries.Impact{Target: idManifest}) }},
+		{"why.text", func(w io.Writer) error { return textWhy.FormatWhy(w, whyVoiceRunSh(t, g)) }},
+		{"why.json", func(w io.Writer) error { return jsonWhy.FormatWhy(w, whyVoiceRunSh(t, g)) }},
+		{"why-unreachable.text", func(w io.Writer) error { return textWhy.FormatWhy(w, &queries.Why{From: idJobAPI, To: idRunSh}) }},
+		{"why-unreachable.json", func(w io.Writer) error { return jsonWhy.FormatWhy(w, &queries.Why{From: idJobAPI, To: idRunSh}) }},
 	}
 }
 
@@ -103,7 +123,7 @@ func TestGolden(t *testing.T) {
 	g := buildFixture(false)
 	for _, o := range outputs(t, g) {
 		t.Run(o.name, func(t *testing.T) {
-			golden(t, o.name, render(t, o.run))
+			golden(t, o.name, formatted(t, o.run))
 		})
 	}
 }
@@ -115,44 +135,67 @@ func TestDeterministic(t *testing.T) {
 	fwd, rev := outputs(t, buildFixture(false)), outputs(t, buildFixture(true))
 	for i := range fwd {
 		t.Run(fwd[i].name, func(t *testing.T) {
-			a, b := render(t, fwd[i].run), render(t, rev[i].run)
+			a, b := formatted(t, fwd[i].run), formatted(t, rev[i].run)
 			if !bytes.Equal(a, b) {
 				t.Errorf("insertion order changes the output:\n%s", cmp.Diff(string(a), string(b)))
 			}
-			if again := render(t, fwd[i].run); !bytes.Equal(a, again) {
+			if again := formatted(t, fwd[i].run); !bytes.Equal(a, again) {
 				t.Errorf("second run differs:\n%s", cmp.Diff(string(a), string(again)))
 			}
 		})
 	}
 }
 
-func TestCheckFormatter(t *testing.T) {
-	for _, name := range CheckFormats {
-		f, err := CheckFormatter(name, Options{})
-		if err != nil || f == nil {
-			t.Errorf("CheckFormatter(%q) = %v, %v", name, f, err)
+// TestLookup checks that every registry is sorted, that each of its
+// names finds a formatter, and that an unknown name is an
+// *UnknownFormatError listing the valid names.
+func TestLookup(t *testing.T) {
+	for _, tt := range []struct {
+		doc    string
+		names  []string
+		want   []string
+		lookup func(string) (any, error)
+	}{
+		{"check", CheckFormats(), []string{"dot", "json", "text"}, func(n string) (any, error) { return Check(n, Options{}) }},
+		{"graph", GraphFormats(), []string{"dot", "json"}, func(n string) (any, error) { return Graph(n) }},
+		{"impact", ImpactFormats(), []string{"json", "text"}, func(n string) (any, error) { return Impact(n) }},
+		{"why", WhyFormats(), []string{"json", "text"}, func(n string) (any, error) { return Why(n) }},
+		{"render", RenderFormats(), []string{"text"}, func(n string) (any, error) { return Render(n) }},
+	} {
+		if !slices.Equal(tt.names, tt.want) {
+			t.Errorf("%s formats = %v, want %v", tt.doc, tt.names, tt.want)
+		}
+		for _, name := range tt.names {
+			if f, err := tt.lookup(name); err != nil || f == nil {
+				t.Errorf("%s format %q = %v, %v", tt.doc, name, f, err)
+			}
+		}
+		_, err := tt.lookup("xml")
+		var ue *UnknownFormatError
+		if !errors.As(err, &ue) || ue.Name != "xml" || !slices.Equal(ue.Valid, tt.want) {
+			t.Errorf("%s format xml: error = %#v, want an *UnknownFormatError naming xml and listing %v", tt.doc, err, tt.want)
 		}
 	}
-	_, err := CheckFormatter("xml", Options{})
-	if err == nil || !strings.Contains(err.Error(), `"xml"`) || !strings.Contains(err.Error(), "dot, json, text") {
-		t.Errorf("CheckFormatter(xml) error = %v, want it to name xml and list dot, json, text", err)
+	_, err := Check("xml", Options{})
+	if want := `unknown format "xml" (want dot, json, text)`; err == nil || err.Error() != want {
+		t.Errorf("Check(xml) error = %v, want %s", err, want)
 	}
 }
 
 func TestCheckDOTIsGraphDOT(t *testing.T) {
 	g := buildFixture(false)
 	fs := fixtureFindings()
-	got := render(t, check("dot", Options{}, &Report{Findings: fs, Graph: g}))
-	want := render(t, func(w io.Writer) error { return GraphDOT(w, g, queries.Worst(fs)) })
+	got := formatted(t, check("dot", Options{}, &Report{Findings: fs, Graph: g}))
+	want := formatted(t, func(w io.Writer) error { return dotGraph.FormatGraph(w, g, queries.Worst(fs)) })
 	if !bytes.Equal(got, want) {
-		t.Errorf("check dot differs from GraphDOT:\n%s", cmp.Diff(string(want), string(got)))
+		t.Errorf("check dot differs from graph dot:\n%s", cmp.Diff(string(want), string(got)))
 	}
 }
 
 func TestCheckText(t *testing.T) {
 	g := buildFixture(false)
 	fs := fixtureFindings()
-	out := string(render(t, check("text", Options{}, &Report{Findings: fs, Graph: g})))
+	out := string(formatted(t, check("text", Options{}, &Report{Findings: fs, Graph: g})))
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	// One line per finding, a blank line, the summary: nothing else.
 	if len(lines) != len(fs)+2 {
@@ -181,7 +224,7 @@ func TestCheckText(t *testing.T) {
 		t.Error("uncoloured output contains escape codes")
 	}
 
-	colored := string(render(t, check("text", Options{Color: true}, &Report{Findings: fs, Graph: g})))
+	colored := string(formatted(t, check("text", Options{Color: true}, &Report{Findings: fs, Graph: g})))
 	if n := strings.Count(colored, "\x1b["); n != 2*len(fs) {
 		t.Errorf("coloured output has %d escape codes, want one pair per finding (%d)", n, 2*len(fs))
 	}
@@ -216,7 +259,7 @@ func TestSummaryLine(t *testing.T) {
 		}
 	}
 	// A clean report is the summary alone, and a nil graph counts as empty.
-	if got := string(render(t, check("text", Options{}, &Report{}))); got != "0 errors, 0 warnings, 0 info in 0 nodes, 0 edges\n" {
+	if got := string(formatted(t, check("text", Options{}, &Report{}))); got != "0 errors, 0 warnings, 0 info in 0 nodes, 0 edges\n" {
 		t.Errorf("clean report = %q", got)
 	}
 }
@@ -254,7 +297,7 @@ func TestCheckJSON(t *testing.T) {
 			}
 		}
 	}
-	decode(t, render(t, check("json", Options{}, &Report{Findings: fs, Graph: g})), &doc)
+	decode(t, formatted(t, check("json", Options{}, &Report{Findings: fs, Graph: g})), &doc)
 	if doc.Schema != CheckSchema {
 		t.Errorf("schema = %q", doc.Schema)
 	}
@@ -281,7 +324,7 @@ func TestCheckJSON(t *testing.T) {
 		}
 	}
 
-	clean := render(t, check("json", Options{}, &Report{}))
+	clean := formatted(t, check("json", Options{}, &Report{}))
 	if !bytes.Contains(clean, []byte(`"findings": []`)) {
 		t.Errorf("clean report findings is not an empty array:\n%s", clean)
 	}
@@ -297,7 +340,7 @@ func TestGraphJSON(t *testing.T) {
 			Evidence       []map[string]any
 		}
 	}
-	out := render(t, func(w io.Writer) error { return GraphJSON(w, g, queries.Worst(fixtureFindings())) })
+	out := formatted(t, func(w io.Writer) error { return jsonGraph.FormatGraph(w, g, queries.Worst(fixtureFindings())) })
 	decode(t, out, &doc)
 	if doc.Schema != GraphSchema || len(doc.Nodes) != len(g.Nodes()) || len(doc.Edges) != len(g.Edges()) {
 		t.Fatalf("schema %q, %d nodes, %d edges; want %q, %d, %d",
@@ -325,7 +368,7 @@ func TestGraphJSON(t *testing.T) {
 	// Evidence is an array even for an edge without any.
 	b := graph.NewBuilder()
 	b.AddEdge(b.Node(graph.Service, "a").ID, b.Node(graph.Service, "b").ID, graph.Requires)
-	bare := render(t, func(w io.Writer) error { return GraphJSON(w, b.Build(), nil) })
+	bare := formatted(t, func(w io.Writer) error { return jsonGraph.FormatGraph(w, b.Build(), nil) })
 	if !bytes.Contains(bare, []byte(`"evidence": []`)) || bytes.Contains(bare, []byte("null")) || bytes.Contains(bare, []byte("worst")) {
 		t.Errorf("bare graph JSON:\n%s", bare)
 	}
@@ -346,7 +389,7 @@ func TestImpactJSON(t *testing.T) {
 			}
 		}
 	}
-	decode(t, render(t, func(w io.Writer) error { return ImpactJSON(w, im) }), &doc)
+	decode(t, formatted(t, func(w io.Writer) error { return jsonImpact.FormatImpact(w, im) }), &doc)
 	if doc.Schema != ImpactSchema || doc.Target != idRunSh || doc.ResolvedFrom != "run.sh" || doc.Note != im.Note {
 		t.Errorf("header = %q %q %q %q", doc.Schema, doc.Target, doc.ResolvedFrom, doc.Note)
 	}
@@ -363,7 +406,7 @@ func TestImpactJSON(t *testing.T) {
 		}
 	}
 
-	none := render(t, func(w io.Writer) error { return ImpactJSON(w, &queries.Impact{Target: idManifest}) })
+	none := formatted(t, func(w io.Writer) error { return jsonImpact.FormatImpact(w, &queries.Impact{Target: idManifest}) })
 	if !bytes.Contains(none, []byte(`"affected": []`)) || !bytes.Contains(none, []byte(`"note": ""`)) {
 		t.Errorf("empty impact JSON:\n%s", none)
 	}
@@ -379,7 +422,7 @@ func TestWhyJSON(t *testing.T) {
 			Evidence       []map[string]any
 		}
 	}
-	decode(t, render(t, func(w io.Writer) error { return WhyJSON(w, whyVoiceRunSh(t, g)) }), &doc)
+	decode(t, formatted(t, func(w io.Writer) error { return jsonWhy.FormatWhy(w, whyVoiceRunSh(t, g)) }), &doc)
 	if doc.Schema != WhySchema || doc.From != idVoice || doc.To != idRunSh || !doc.Depends || len(doc.Path) != 4 {
 		t.Errorf("why = %+v", doc)
 	}
@@ -387,7 +430,7 @@ func TestWhyJSON(t *testing.T) {
 		t.Errorf("first edge has %d evidence, want 2", len(doc.Path[0].Evidence))
 	}
 
-	out := render(t, func(w io.Writer) error { return WhyJSON(w, &queries.Why{From: idJobAPI, To: idRunSh}) })
+	out := formatted(t, func(w io.Writer) error { return jsonWhy.FormatWhy(w, &queries.Why{From: idJobAPI, To: idRunSh}) })
 	doc.Path = nil
 	decode(t, out, &doc)
 	if doc.Depends || doc.Path == nil || len(doc.Path) != 0 {
@@ -397,7 +440,7 @@ func TestWhyJSON(t *testing.T) {
 
 func TestImpactText(t *testing.T) {
 	g := buildFixture(false)
-	out := string(render(t, func(w io.Writer) error { return ImpactText(w, fixtureImpact(t, g)) }))
+	out := string(formatted(t, func(w io.Writer) error { return textImpact.FormatImpact(w, fixtureImpact(t, g)) }))
 	want := `impact of removing file:/opt/tts/bin/run.sh
 "run.sh" is the base name of file:/opt/tts/bin/run.sh
   wrapper:tts-start  (distance 1) via exec at wrappers/tts-start:3 exec "/opt/tts/bin/run.sh"
@@ -412,7 +455,7 @@ func TestImpactText(t *testing.T) {
 		t.Errorf("impact text (-want +got):\n%s", diff)
 	}
 
-	if got := string(render(t, func(w io.Writer) error { return ImpactText(w, &queries.Impact{Target: idManifest}) })); got != "impact of removing manifest:voice-agent\nnothing depends on manifest:voice-agent\n" {
+	if got := string(formatted(t, func(w io.Writer) error { return textImpact.FormatImpact(w, &queries.Impact{Target: idManifest}) })); got != "impact of removing manifest:voice-agent\nnothing depends on manifest:voice-agent\n" {
 		t.Errorf("empty impact = %q", got)
 	}
 
@@ -423,14 +466,14 @@ func TestImpactText(t *testing.T) {
 		{ID: "service:a", Distance: 1},
 	}}
 	wantOdd := "impact of removing service:t\n  service:a  (distance 1)\n  service:b  (distance 2) via requires\n2 nodes affected\n"
-	if got := string(render(t, func(w io.Writer) error { return ImpactText(w, odd) })); got != wantOdd {
+	if got := string(formatted(t, func(w io.Writer) error { return textImpact.FormatImpact(w, odd) })); got != wantOdd {
 		t.Errorf("malformed impact:\n%s", cmp.Diff(wantOdd, got))
 	}
 	cycle := &queries.Impact{Target: "service:t", Affected: []queries.Affected{
 		{ID: "service:a", Distance: 1, Path: []graph.Edge{{From: "service:a", To: "service:b", Kind: graph.Requires}}},
 		{ID: "service:b", Distance: 1, Path: []graph.Edge{{From: "service:b", To: "service:a", Kind: graph.Requires}}},
 	}}
-	got := string(render(t, func(w io.Writer) error { return ImpactText(w, cycle) }))
+	got := string(formatted(t, func(w io.Writer) error { return textImpact.FormatImpact(w, cycle) }))
 	if strings.Count(got, "service:a  (") != 1 || strings.Count(got, "service:b  (") != 1 || !strings.HasSuffix(got, "2 nodes affected\n") {
 		t.Errorf("cyclic impact:\n%s", got)
 	}
@@ -444,10 +487,10 @@ func TestWhyText(t *testing.T) {
   -> wrapper:tts-start [exec] LaunchAgents/com.acme.tts.plist:9 ProgramArguments[0] "/Users/me/wrappers/tts-start"
   -> file:/opt/tts/bin/run.sh [exec] wrappers/tts-start:3 exec "/opt/tts/bin/run.sh"
 `
-	if got := string(render(t, func(w io.Writer) error { return WhyText(w, whyVoiceRunSh(t, g)) })); got != want {
+	if got := string(formatted(t, func(w io.Writer) error { return textWhy.FormatWhy(w, whyVoiceRunSh(t, g)) })); got != want {
 		t.Errorf("why text:\n%s", cmp.Diff(want, got))
 	}
-	if got := string(render(t, func(w io.Writer) error { return WhyText(w, &queries.Why{From: idJobAPI, To: idRunSh}) })); got != "job:com.acme.api does not depend on file:/opt/tts/bin/run.sh\n" {
+	if got := string(formatted(t, func(w io.Writer) error { return textWhy.FormatWhy(w, &queries.Why{From: idJobAPI, To: idRunSh}) })); got != "job:com.acme.api does not depend on file:/opt/tts/bin/run.sh\n" {
 		t.Errorf("unreachable why = %q", got)
 	}
 }
@@ -467,7 +510,7 @@ func dotLine(t *testing.T, out, prefix string) string {
 
 func TestGraphDOT(t *testing.T) {
 	g := buildFixture(false)
-	out := string(render(t, func(w io.Writer) error { return GraphDOT(w, g, queries.Worst(fixtureFindings())) }))
+	out := string(formatted(t, func(w io.Writer) error { return dotGraph.FormatGraph(w, g, queries.Worst(fixtureFindings())) }))
 
 	if regexp.MustCompile(`(?m)^\t*n[0-9]+`).MatchString(out) {
 		t.Errorf("generated node names remain:\n%s", out)
@@ -524,34 +567,24 @@ func TestGraphDOT(t *testing.T) {
 	}
 
 	// An empty graph is still a digraph.
-	empty := string(render(t, func(w io.Writer) error { return GraphDOT(w, graph.NewBuilder().Build(), nil) }))
+	empty := string(formatted(t, func(w io.Writer) error { return dotGraph.FormatGraph(w, graph.NewBuilder().Build(), nil) }))
 	if !strings.HasPrefix(empty, "digraph driftmap {") || !strings.HasSuffix(empty, "}\n") {
 		t.Errorf("empty graph DOT = %q", empty)
 	}
 }
 
 // TestGraphDOTAwkwardNames checks that node IDs that look like DOT syntax
-// survive the renaming of emicklei/dot's generated node names.
+// (quotes, attribute lists, emicklei/dot's generated names) are quoted
+// whole.
 func TestGraphDOTAwkwardNames(t *testing.T) {
 	b := graph.NewBuilder()
 	weird := b.Node(graph.File, `/tmp/a "b",id="x"[n1]`).ID
 	svc := b.Node(graph.Service, "n1").ID
 	b.AddEdge(svc, weird, graph.Exec, graph.Evidence{File: "x", Token: `",id="y`})
-	out := string(render(t, func(w io.Writer) error { return GraphDOT(w, b.Build(), nil) }))
+	out := string(formatted(t, func(w io.Writer) error { return dotGraph.FormatGraph(w, b.Build(), nil) }))
 	dotLine(t, out, `"file:/tmp/a \"b\",id=\"x\"[n1]" [`)
 	dotLine(t, out, `"service:n1" [`)
 	dotLine(t, out, `"service:n1" -> "file:/tmp/a \"b\",id=\"x\"[n1]" [`)
-}
-
-func TestQuoteNodeIDsErrors(t *testing.T) {
-	for _, src := range []string{
-		"digraph {\n\tn1[label=\"a\"];\n}\n",                      // no id attribute
-		"digraph {\n\tn1[id=\"a\"];\n\tn1->n2[label=\"x\"];\n}\n", // unknown node
-	} {
-		if _, err := quoteNodeIDs([]byte(src)); err == nil {
-			t.Errorf("quoteNodeIDs(%q) succeeded", src)
-		}
-	}
 }
 
 type failWriter struct{}
@@ -570,15 +603,15 @@ func TestWriteErrors(t *testing.T) {
 
 func TestGraphNilAndUnknownKind(t *testing.T) {
 	for _, f := range []func(io.Writer) error{
-		func(w io.Writer) error { return GraphDOT(w, nil, nil) },
-		func(w io.Writer) error { return GraphJSON(w, nil, nil) },
+		func(w io.Writer) error { return dotGraph.FormatGraph(w, nil, nil) },
+		func(w io.Writer) error { return jsonGraph.FormatGraph(w, nil, nil) },
 	} {
-		render(t, f)
+		formatted(t, f)
 	}
 	b := graph.NewBuilder()
 	odd := b.Node(graph.Kind("socket"), "/tmp/s").ID
 	b.AddEdge(b.Node(graph.Job, "j").ID, odd, graph.Exec)
-	out := string(render(t, func(w io.Writer) error { return GraphDOT(w, b.Build(), nil) }))
+	out := string(formatted(t, func(w io.Writer) error { return dotGraph.FormatGraph(w, b.Build(), nil) }))
 	dotLine(t, out, `"socket:/tmp/s" [`)
 	dotLine(t, out, `"job:j" -> "socket:/tmp/s" [`)
 }

@@ -3,8 +3,11 @@ package cli
 import (
 	"bytes"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/driftmap/driftmap/exporters"
 )
 
 // TestColor checks colour is used only on a terminal and never with
@@ -41,5 +44,39 @@ func TestColor(t *testing.T) {
 				t.Errorf("colour = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestFormatNames checks that each command lists exactly the formats
+// exporters has for its kind of document, and that the texts built from
+// the lists are the ones the scripts and users know.
+func TestFormatNames(t *testing.T) {
+	for _, tt := range []struct {
+		cmd        string
+		names      []string
+		registered []string
+		hint       string
+	}{
+		{"check", checkFormats, exporters.CheckFormats(), "use --format text, json or dot"},
+		{"graph", graphFormats, exporters.GraphFormats(), "use --format dot or json"},
+		{"impact", answerFormats, exporters.ImpactFormats(), "use --format text or json"},
+		{"why", answerFormats, exporters.WhyFormats(), "use --format text or json"},
+	} {
+		if got := slices.Sorted(slices.Values(tt.names)); !slices.Equal(got, tt.registered) {
+			t.Errorf("%s lists formats %v, exporters has %v", tt.cmd, tt.names, tt.registered)
+		}
+		if got := formatHint(tt.names); got != tt.hint {
+			t.Errorf("%s hint = %q, want %q", tt.cmd, got, tt.hint)
+		}
+	}
+	for _, tt := range []struct {
+		names []string
+		want  string
+	}{
+		{nil, ""}, {[]string{"a"}, "a"}, {[]string{"a", "b"}, "a or b"}, {[]string{"a", "b", "c"}, "a, b or c"},
+	} {
+		if got := orList(tt.names); got != tt.want {
+			t.Errorf("orList(%q) = %q, want %q", tt.names, got, tt.want)
+		}
 	}
 }

@@ -19,7 +19,7 @@ var checkCmd = &command{
 no finding is at or above --fail-on, 1 when one is, 2 on a usage or setup
 error.`,
 	flags: func(fs *pflag.FlagSet, o *opts) {
-		fs.StringVar(&o.format, "format", "text", "output `FORMAT`: text, json or dot")
+		formatFlag(fs, o, checkFormats)
 		fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or never")
 		layoutFlags(fs, o)
 	},
@@ -38,16 +38,16 @@ func runCheck(c *ctx, args []string) int {
 		}
 		failOn = s
 	}
-	f, err := exporters.CheckFormatter(c.o.format, exporters.Options{Color: c.color()})
+	f, err := exporters.Check(c.o.format, exporters.Options{Color: c.color()})
 	if err != nil {
-		return c.fail(&usageError{err.Error(), "use --format text, json or dot"})
+		return c.fail(&usageError{err.Error(), formatHint(checkFormats)})
 	}
 	snap, err := c.load()
 	if err != nil {
 		return c.fail(err)
 	}
 	findings := queries.Run(snap, queries.All())
-	if err := f.Format(c.env.Stdout, &exporters.Report{Findings: findings, Graph: snap.Graph}); err != nil {
+	if err := f.FormatCheck(c.env.Stdout, &exporters.Report{Findings: findings, Graph: snap.Graph}); err != nil {
 		return c.fail(err)
 	}
 	if len(snap.Graph.NodesOf(graph.Job)) == 0 && len(snap.Graph.NodesOf(graph.Service)) == 0 {
@@ -72,7 +72,7 @@ var graphCmd = &command{
 DOT groups nodes by kind and colours them by their worst finding; render it
 with Graphviz (dot -Tsvg). Exits 0 whatever the findings.`,
 	flags: func(fs *pflag.FlagSet, o *opts) {
-		fs.StringVar(&o.format, "format", "dot", "output `FORMAT`: dot or json")
+		formatFlag(fs, o, graphFormats)
 		fs.StringVar(&o.focus, "focus", "", "only the nodes around `NODE` (an ID, service name, Label or path)")
 		fs.IntVar(&o.depth, "depth", 2, "with --focus, how many edges away from it to go (-1: no limit)")
 		layoutFlags(fs, o)
@@ -84,8 +84,9 @@ func runGraph(c *ctx, args []string) int {
 	if len(args) > 0 {
 		return c.fail(&usageError{fmt.Sprintf("graph takes no arguments, got %q", args[0]), "use --focus NODE to export part of the graph"})
 	}
-	if c.o.format != "dot" && c.o.format != "json" {
-		return c.fail(&usageError{fmt.Sprintf("unknown format %q for graph", c.o.format), "use --format dot or json"})
+	f, err := exporters.Graph(c.o.format)
+	if err != nil {
+		return c.fail(unknownFormat("graph", c.o.format, graphFormats))
 	}
 	if c.flags.Changed("depth") && c.o.focus == "" {
 		return c.fail(&usageError{"--depth needs --focus", "pass --focus NODE"})
@@ -106,12 +107,7 @@ func runGraph(c *ctx, args []string) int {
 		}
 		g = g.Subgraph(g.Neighbourhood(id, c.o.depth))
 	}
-	if c.o.format == "json" {
-		err = exporters.GraphJSON(c.env.Stdout, g, worst)
-	} else {
-		err = exporters.GraphDOT(c.env.Stdout, g, worst)
-	}
-	if err != nil {
+	if err := f.FormatGraph(c.env.Stdout, g, worst); err != nil {
 		return c.fail(err)
 	}
 	return ExitOK
@@ -126,7 +122,7 @@ evidence of each edge and each node's distance. TARGET may be a node ID
 (service:voice-agent), a service name or old name, a launchd Label or a
 path. Exits 0 when it produced the answer, 2 when TARGET is unknown.`,
 	flags: func(fs *pflag.FlagSet, o *opts) {
-		fs.StringVar(&o.format, "format", "text", "output `FORMAT`: text or json")
+		formatFlag(fs, o, answerFormats)
 		layoutFlags(fs, o)
 	},
 	run: runImpact,
@@ -136,8 +132,9 @@ func runImpact(c *ctx, args []string) int {
 	if len(args) != 1 {
 		return c.fail(&usageError{"impact takes exactly one TARGET", "e.g. 'driftmap impact qwen3-tts' or 'driftmap impact ~/.sanctum/bin/proxy'"})
 	}
-	if c.o.format != "text" && c.o.format != "json" {
-		return c.fail(&usageError{fmt.Sprintf("unknown format %q for impact", c.o.format), "use --format text or json"})
+	f, err := exporters.Impact(c.o.format)
+	if err != nil {
+		return c.fail(unknownFormat("impact", c.o.format, answerFormats))
 	}
 	snap, err := c.load()
 	if err != nil {
@@ -152,12 +149,7 @@ func runImpact(c *ctx, args []string) int {
 		im.ResolvedFrom = args[0]
 	}
 	im.Note = note
-	if c.o.format == "json" {
-		err = exporters.ImpactJSON(c.env.Stdout, im)
-	} else {
-		err = exporters.ImpactText(c.env.Stdout, im)
-	}
-	if err != nil {
+	if err := f.FormatImpact(c.env.Stdout, im); err != nil {
 		return c.fail(err)
 	}
 	return ExitOK
@@ -172,7 +164,7 @@ evidence of each edge. FROM and TO are resolved like impact's TARGET. Exits
 0 when it produced the answer (including "does not depend"), 2 when a node
 is unknown.`,
 	flags: func(fs *pflag.FlagSet, o *opts) {
-		fs.StringVar(&o.format, "format", "text", "output `FORMAT`: text or json")
+		formatFlag(fs, o, answerFormats)
 		layoutFlags(fs, o)
 	},
 	run: runWhy,
@@ -182,8 +174,9 @@ func runWhy(c *ctx, args []string) int {
 	if len(args) != 2 {
 		return c.fail(&usageError{"why takes exactly two nodes, FROM and TO", "e.g. 'driftmap why voice-agent /usr/bin/python3'"})
 	}
-	if c.o.format != "text" && c.o.format != "json" {
-		return c.fail(&usageError{fmt.Sprintf("unknown format %q for why", c.o.format), "use --format text or json"})
+	f, err := exporters.Why(c.o.format)
+	if err != nil {
+		return c.fail(unknownFormat("why", c.o.format, answerFormats))
 	}
 	snap, err := c.load()
 	if err != nil {
@@ -201,12 +194,7 @@ func runWhy(c *ctx, args []string) int {
 		ids[i] = id
 	}
 	y := queries.WhyOf(snap.Graph, ids[0], ids[1])
-	if c.o.format == "json" {
-		err = exporters.WhyJSON(c.env.Stdout, y)
-	} else {
-		err = exporters.WhyText(c.env.Stdout, y)
-	}
-	if err != nil {
+	if err := f.FormatWhy(c.env.Stdout, y); err != nil {
 		return c.fail(err)
 	}
 	return ExitOK

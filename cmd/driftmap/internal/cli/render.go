@@ -3,11 +3,12 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/driftmap/driftmap/sources/render"
 	"github.com/spf13/pflag"
+
+	"github.com/driftmap/driftmap/exporters"
+	"github.com/driftmap/driftmap/sources/render"
 )
 
 var renderCmd = &command{
@@ -48,61 +49,37 @@ func runRender(c *ctx, args []string) int {
 		inst, _ := snap.Layout.InRoot(snap.Layout.Instance)
 		return c.fail(&usageError{fmt.Sprintf("no instance file at %s (inside %s): nothing to render from", inst, snap.Layout.Root), "pass --root and --home so that ~/.sanctum/instance.yaml is found, or set instance: in driftmap.yaml"})
 	}
+	f, err := exporters.Render("text")
+	if err != nil {
+		return c.fail(err)
+	}
 	dir, _ := snap.Layout.InRoot(snap.Layout.Manifests)
 	plan := render.Plan(snap)
-	w := c.env.Stdout
+	rep := &exporters.RenderReport{Plan: plan, Dir: dir, Check: c.o.check, Diff: c.o.diff, Prune: c.o.prune}
 	var changes, broken int
-	counts := map[render.Action]int{}
 	for _, p := range plan {
-		counts[p.Action]++
 		switch p.Action {
 		case render.Unchanged:
-			continue
 		case render.Broken:
 			broken++
-			fmt.Fprintf(w, "%s: cannot be rendered: %s\n", p.File, p.Err)
-			continue
-		case render.Extra:
+		default:
 			changes++
-			verb := "no service renders it; --prune retires it"
-			if c.o.prune {
-				verb = "no service renders it; retire it to .retired/"
-			}
-			fmt.Fprintf(w, "%s: %s\n", p.File, verb)
-		case render.Create:
-			changes++
-			fmt.Fprintf(w, "%s: missing; render creates it\n", p.File)
-		case render.Update:
-			changes++
-			var parts []string
-			for _, d := range p.Diffs {
-				parts = append(parts, fmt.Sprintf("%s is %s, render writes %s", d.Field, d.Have, d.Want))
-			}
-			fmt.Fprintf(w, "%s: %s\n", p.File, strings.Join(parts, "; "))
 		}
-		if c.o.diff {
-			var newData []byte
-			if p.Action != render.Extra {
-				newData = p.New
-			}
-			fmt.Fprint(w, render.UnifiedDiff(p.File, p.Old, newData))
-		}
-	}
-	summary := func(verbs ...string) string {
-		s := fmt.Sprintf("%d %s, %d %s, %d unchanged, %d extra", counts[render.Create], verbs[0], counts[render.Update], verbs[1], counts[render.Unchanged], counts[render.Extra])
-		if broken > 0 {
-			s += fmt.Sprintf(", %d unparsable", broken)
-		}
-		return s
 	}
 	if c.o.check {
-		fmt.Fprintf(w, "render --check: %s in %s\n", summary("to create", "to update"), dir)
+		if err := f.FormatRender(c.env.Stdout, rep); err != nil {
+			return c.fail(err)
+		}
 		if changes > 0 || broken > 0 {
 			return ExitFindings
 		}
 		return ExitOK
 	}
 	if broken > 0 {
+		// Refused before writing: the report is the plan alone.
+		if err := f.FormatRender(c.env.Stdout, rep); err != nil {
+			return c.fail(err)
+		}
 		what := fmt.Sprintf("%d manifests cannot be parsed", broken)
 		if broken == 1 {
 			what = "1 manifest cannot be parsed"
@@ -110,16 +87,14 @@ func runRender(c *ctx, args []string) int {
 		return c.fail(&usageError{what + ", so render wrote nothing", "fix the YAML (driftmap check shows the line), then run driftmap render again"})
 	}
 	date := c.now().Format(time.DateOnly)
-	done, err := render.Apply(snap.Layout.Root, dir, plan, c.o.prune, date)
+	done, applyErr := render.Apply(snap.Layout.Root, dir, plan, c.o.prune, date)
+	rep.Written, rep.Applied, rep.Failed = done, applyErr == nil, applyErr != nil
+	err = f.FormatRender(c.env.Stdout, rep)
+	if applyErr != nil {
+		return c.fail(&usageError{applyErr.Error(), "nothing else was written; fix the cause and run driftmap render again"})
+	}
 	if err != nil {
-		if len(done) > 0 {
-			fmt.Fprintf(w, "render: wrote %s before failing\n", strings.Join(done, ", "))
-		}
-		return c.fail(&usageError{err.Error(), "nothing else was written; fix the cause and run driftmap render again"})
+		return c.fail(err)
 	}
-	for _, f := range done {
-		fmt.Fprintf(w, "wrote %s\n", f)
-	}
-	fmt.Fprintf(w, "render: %s in %s\n", summary("created", "updated"), dir)
 	return ExitOK
 }
