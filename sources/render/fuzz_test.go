@@ -1,8 +1,6 @@
 package render
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/driftmap/driftmap/sources/sourcetest"
@@ -34,7 +32,8 @@ var renderSeeds = []string{
 	"name: x\n# the port\nport: 1\nrequires: [a,\n  b]\nz: |\n  text\n  # not a comment\n",
 }
 
-// FuzzRenderManifest renders arbitrary manifests with two fixed desired
+// FuzzRenderManifest renders arbitrary manifests (seeded with renderSeeds,
+// yamlSeeds and the in.yaml of every render test case) with two fixed desired
 // manifests (every owned field set; none but name) and checks: no panic;
 // on success a second rendering changes nothing, and every field render
 // does not own keeps its value.
@@ -42,8 +41,10 @@ func FuzzRenderManifest(f *testing.F) {
 	for _, s := range append(renderSeeds, sourcetest.YAMLSeeds...) {
 		f.Add([]byte(s))
 	}
-	if data, err := os.ReadFile(filepath.Join("testdata", "render", "hand-edited.yaml")); err == nil {
-		f.Add(data)
+	for _, c := range loadRenderCases(f) {
+		if c.in != nil && c.head.InputFrom == "" {
+			f.Add(c.in)
+		}
 	}
 	desired := []DesiredManifest{
 		{Service: "voice-agent", File: "m.yaml", Port: 8765, Requires: []string{"qwen3-tts", "vm"}, LaunchAgent: "com.sanctum.voice-agent"},
@@ -51,7 +52,7 @@ func FuzzRenderManifest(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, d := range desired {
-			out, diffs, err := Manifest(data, d)
+			out, diffs, err := renderManifest(data, d)
 			if err != nil {
 				if out != nil || diffs != nil {
 					t.Fatalf("output with an error: %v", err)
@@ -61,7 +62,7 @@ func FuzzRenderManifest(f *testing.F) {
 			if len(diffs) == 0 && string(out) != string(data) {
 				t.Fatalf("no diffs but bytes changed:\n%s", UnifiedDiff("m.yaml", data, out))
 			}
-			out2, diffs2, err := Manifest(out, d)
+			out2, diffs2, err := renderManifest(out, d)
 			if err != nil {
 				t.Fatalf("re-render: %v\n%s", err, out)
 			}

@@ -1,11 +1,15 @@
 package render
 
 import (
+	"bytes"
 	"errors"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,47 +18,506 @@ import (
 	"github.com/driftmap/driftmap/sources/sanctum"
 	"github.com/driftmap/driftmap/sources/sourcetest"
 	"github.com/google/go-cmp/cmp"
+	"github.com/rogpeppe/go-internal/txtar"
+	"gopkg.in/yaml.v3"
 )
 
-// updateRender rewrites testdata/render/*.golden. (Other packages' tests
-// use -update; this one has its own name so both can be passed to
-// `go test ./...`.)
-var updateRender = flag.Bool("update-render", false, "rewrite testdata/render/*.golden")
+// updateRender rewrites the expected sections of the render test cases.
+// (Other packages' tests use -update; this one has its own name so both
+// can be passed to `go test ./...`.)
+var updateRender = flag.Bool("update-render", false,
+	"rewrite the out.yaml, diffs, error and unified.diff sections of testdata/render/cases/*/*.txtar and the diff sections of testdata/render/unified-diff/*.txtar")
 
-// renderVoiceAgent is the desired manifest most tests render.
-func renderVoiceAgent() DesiredManifest {
-	return DesiredManifest{
-		Service:       "voice-agent",
-		File:          "~/.sanctum/services/voice-agent.yaml",
-		Port:          8765,
-		Requires:      []string{"qwen3-tts"},
-		LaunchAgent:   "com.sanctum.voice-agent",
-		GeneratedFrom: []string{"sanctum/runtime_catalog.yaml", "~/.sanctum/instance.yaml"},
+// The code under test, named once so that these tests move with it.
+var (
+	renderManifest = Manifest
+	readManifest   = sanctum.ParseManifest
+	normName       = sources.NormName
+)
+
+type renderError = ManifestError
+
+// Render test cases live in testdata/render/cases/KIND/NAME.txtar, one
+// manifest each. The archive comment is YAML: the desired manifest
+// (service, file, port, requires, launchagent, generated_from) and these
+// options:
+//
+//	input_from: KIND/NAME      # in.yaml is that case's in.yaml
+//	crlf: [in.yaml, out.yaml]  # the section's lines end in \r\n, not \n
+//	bom: [in.yaml]             # the section starts with a U+FEFF byte order mark
+//	no_final_newline: [in.yaml] # the section's final \n is not part of it
+//
+// (Sections must not hold a raw carriage return or byte order mark: the
+// options spell them.) The sections are:
+//
+//	in.yaml        the current manifest; absent: there is none yet (nil)
+//	out.yaml       the expected output; absent: in.yaml, byte for byte
+//	diffs          the expected FieldDiffs, one a line: "FIELD: HAVE -> WANT",
+//	               then " (line N)" when Line is set; absent: none (nil)
+//	error          the expected *ManifestError's Problem, as
+//	               "file:", "line:", "key:" and "message:" lines
+//	unified.diff   the expected UnifiedDiff(file, in.yaml, out.yaml)
+//	unified.lines  the lines of that diff starting with - or + (headers
+//	               included), exactly
+//	out.contains   lines the output must contain
+//
+// -update-render rewrites out.yaml, diffs, error and unified.diff (if
+// present) from what the renderer does; unified.lines and out.contains are
+// never rewritten, and each KIND holds its cases to a shape, so a rewrite
+// that changes a case's kind fails the next run:
+//
+//	new        no in.yaml; out.yaml and diffs; no error
+//	unchanged  in.yaml; no out.yaml, diffs or error
+//	changed    in.yaml, out.yaml and diffs; no error
+//	errors     in.yaml and error; nothing else expected
+//
+// Every successful rendering is also checked by checkRendered and must be
+// deterministic.
+const renderCasesDir = "testdata/render/cases"
+
+func TestRenderManifestNew(t *testing.T)       { runRenderCases(t, "new") }
+func TestRenderManifestUnchanged(t *testing.T) { runRenderCases(t, "unchanged") }
+func TestRenderManifestChanged(t *testing.T)   { runRenderCases(t, "changed") }
+func TestRenderManifestErrors(t *testing.T)    { runRenderCases(t, "errors") }
+
+func runRenderCases(t *testing.T, kind string) {
+	n := 0
+	for _, c := range loadRenderCases(t) {
+		if c.kind == kind {
+			n++
+			t.Run(c.base, c.run)
+		}
+	}
+	if n == 0 {
+		t.Fatalf("no cases in %s/%s", renderCasesDir, kind)
 	}
 }
 
-// renderGolden compares got with testdata/render/NAME, or rewrites it under
-// -update-render.
-func renderGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "render", name)
+// renderCaseHeader is the archive comment of a render case.
+type renderCaseHeader struct {
+	Service        string   `yaml:"service"`
+	File           string   `yaml:"file"`
+	Port           int      `yaml:"port"`
+	Requires       []string `yaml:"requires"`
+	LaunchAgent    string   `yaml:"launchagent"`
+	GeneratedFrom  []string `yaml:"generated_from"`
+	InputFrom      string   `yaml:"input_from"`
+	CRLF           []string `yaml:"crlf"`
+	BOM            []string `yaml:"bom"`
+	NoFinalNewline []string `yaml:"no_final_newline"`
+}
+
+// renderCaseSections lists the sections a case may hold, in archive order.
+var renderCaseSections = []string{"in.yaml", "out.yaml", "diffs", "error", "unified.diff", "unified.lines", "out.contains"}
+
+type renderCase struct {
+	kind, base string // testdata/render/cases/KIND/BASE.txtar
+	path       string
+	ar         *txtar.Archive
+	head       renderCaseHeader
+	d          DesiredManifest
+	in         []byte            // nil: no manifest yet
+	sections   map[string][]byte // decoded (options applied)
+}
+
+// loadRenderCases reads every render case, sorted by kind and name.
+func loadRenderCases(tb testing.TB) []*renderCase {
+	tb.Helper()
+	paths, err := filepath.Glob(filepath.Join(renderCasesDir, "*", "*.txtar"))
+	if err != nil || len(paths) == 0 {
+		tb.Fatalf("no render cases in %s: %v", renderCasesDir, err)
+	}
+	byName := map[string]*renderCase{}
+	var cases []*renderCase
+	for _, path := range paths {
+		c, err := readRenderCase(path)
+		if err != nil {
+			tb.Fatalf("%s: %v", path, err)
+		}
+		byName[c.kind+"/"+c.base] = c
+		cases = append(cases, c)
+	}
+	for _, c := range cases {
+		if c.head.InputFrom == "" {
+			continue
+		}
+		from, ok := byName[c.head.InputFrom]
+		switch {
+		case !ok:
+			tb.Fatalf("%s: input_from: no case %s", c.path, c.head.InputFrom)
+		case from.in == nil || from.head.InputFrom != "":
+			tb.Fatalf("%s: input_from: %s has no in.yaml of its own", c.path, c.head.InputFrom)
+		}
+		c.in = from.in
+	}
+	return cases
+}
+
+func readRenderCase(path string) (*renderCase, error) {
+	ar, err := txtar.ParseFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c := &renderCase{
+		kind:     filepath.Base(filepath.Dir(path)),
+		base:     strings.TrimSuffix(filepath.Base(path), ".txtar"),
+		path:     path,
+		ar:       ar,
+		sections: map[string][]byte{},
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(ar.Comment))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c.head); err != nil && err != io.EOF {
+		return nil, fmt.Errorf("header: %v", err)
+	}
+	for _, opt := range slices.Concat(c.head.CRLF, c.head.BOM, c.head.NoFinalNewline) {
+		if opt != "in.yaml" && opt != "out.yaml" {
+			return nil, fmt.Errorf("header: option for %q: only in.yaml and out.yaml take options", opt)
+		}
+	}
+	h := c.head
+	c.d = DesiredManifest{Service: h.Service, File: h.File, Port: h.Port, Requires: h.Requires,
+		LaunchAgent: h.LaunchAgent, GeneratedFrom: h.GeneratedFrom}
+	for _, f := range ar.Files {
+		if !slices.Contains(renderCaseSections, f.Name) {
+			return nil, fmt.Errorf("unknown section %q (want one of %v)", f.Name, renderCaseSections)
+		}
+		if _, dup := c.sections[f.Name]; dup {
+			return nil, fmt.Errorf("two %s sections", f.Name)
+		}
+		data, err := c.decode(f.Name, f.Data)
+		if err != nil {
+			return nil, err
+		}
+		c.sections[f.Name] = data
+	}
+	if in, ok := c.sections["in.yaml"]; ok {
+		if h.InputFrom != "" {
+			return nil, errors.New("both in.yaml and input_from")
+		}
+		c.in = in
+	}
+	return c, nil
+}
+
+// decode returns the bytes the on-disk text of section name stands for.
+// The result is never nil.
+func (c *renderCase) decode(name string, text []byte) ([]byte, error) {
+	if bytes.ContainsAny(text, "\r\ufeff") {
+		return nil, fmt.Errorf("%s holds a raw carriage return or byte order mark; use the crlf or bom header option", name)
+	}
+	data := append([]byte{}, text...)
+	if slices.Contains(c.head.NoFinalNewline, name) {
+		var ok bool
+		if data, ok = bytes.CutSuffix(data, []byte("\n")); !ok {
+			return nil, fmt.Errorf("%s: no_final_newline, but it is empty", name)
+		}
+	}
+	if slices.Contains(c.head.CRLF, name) {
+		data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
+	}
+	if slices.Contains(c.head.BOM, name) {
+		data = append([]byte("\ufeff"), data...)
+	}
+	return data, nil
+}
+
+// encode is the inverse of decode: the on-disk text of section name
+// holding data, or an error if the case's options cannot spell data.
+func (c *renderCase) encode(name string, data []byte) ([]byte, error) {
+	text := append([]byte{}, data...)
+	if slices.Contains(c.head.BOM, name) {
+		var ok bool
+		if text, ok = bytes.CutPrefix(text, []byte("\ufeff")); !ok {
+			return nil, fmt.Errorf("%s: bom, but the data does not start with one", name)
+		}
+	}
+	if slices.Contains(c.head.CRLF, name) {
+		crlf := bytes.Count(text, []byte("\r\n"))
+		if crlf != bytes.Count(text, []byte("\n")) {
+			return nil, fmt.Errorf("%s: crlf, but not every line ends in \\r\\n", name)
+		}
+		text = bytes.ReplaceAll(text, []byte("\r\n"), []byte("\n"))
+	}
+	if slices.Contains(c.head.NoFinalNewline, name) {
+		if bytes.HasSuffix(text, []byte("\n")) {
+			return nil, fmt.Errorf("%s: no_final_newline, but the data ends in a newline", name)
+		}
+		text = append(text, '\n')
+	} else if len(text) > 0 && !bytes.HasSuffix(text, []byte("\n")) {
+		return nil, fmt.Errorf("%s: the data has no final newline; add the no_final_newline option", name)
+	}
+	if bytes.ContainsAny(text, "\r\ufeff") {
+		return nil, fmt.Errorf("%s: the data holds a carriage return or byte order mark the options do not spell", name)
+	}
+	return text, nil
+}
+
+// shapeProblem says how the case breaks the shape of its kind, or "".
+func (c *renderCase) shapeProblem() string {
+	has := func(name string) bool { _, ok := c.sections[name]; return ok }
+	hasIn := c.in != nil
+	var want [4]bool // in, out.yaml, diffs, error
+	switch c.kind {
+	case "new":
+		want = [4]bool{false, true, true, false}
+	case "unchanged":
+		want = [4]bool{true, false, false, false}
+	case "changed":
+		want = [4]bool{true, true, true, false}
+	case "errors":
+		want = [4]bool{true, false, false, true}
+		for _, name := range []string{"unified.diff", "unified.lines", "out.contains"} {
+			if has(name) {
+				return "an errors case with a " + name + " section"
+			}
+		}
+	default:
+		return "unknown kind " + c.kind
+	}
+	got := [4]bool{hasIn, has("out.yaml"), has("diffs"), has("error")}
+	if got != want {
+		return fmt.Sprintf("a %s case must have (in.yaml, out.yaml, diffs, error) = %v, has %v", c.kind, want, got)
+	}
+	if has("diffs") && len(c.sections["diffs"]) == 0 {
+		return "an empty diffs section"
+	}
+	return ""
+}
+
+func (c *renderCase) run(t *testing.T) {
+	if p := c.shapeProblem(); p != "" {
+		t.Fatalf("%s: %s", c.path, p)
+	}
+	out, diffs, err := renderManifest(c.in, c.d)
 	if *updateRender {
-		sourcetest.Must(t, os.WriteFile(path, got, 0o644))
+		c.update(t, out, diffs, err)
+	}
+	if want, ok := c.sections["error"]; ok {
+		var rerr *renderError
+		if !errors.As(err, &rerr) {
+			t.Fatalf("err = %v (%T), want a *ManifestError; out:\n%s", err, err, out)
+		}
+		if d := cmp.Diff(parseRenderProblem(t, want), rerr.Problem); d != "" {
+			t.Errorf("problem (-want +got):\n%s", d)
+		}
+		if out != nil || diffs != nil {
+			t.Errorf("got output %q and diffs %+v with an error", out, diffs)
+		}
+		if c.d.File == "" || !strings.HasPrefix(err.Error(), c.d.File+":") {
+			t.Errorf("error %q does not start with the file %q", err, c.d.File)
+		}
 		return
 	}
-	want, err := os.ReadFile(path)
-	sourcetest.Must(t, err)
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s (-want +got):\n%s", path, d)
+	if err != nil {
+		t.Fatal(err)
 	}
+	if want := parseFieldDiffs(t, c.sections["diffs"]); want == nil {
+		if diffs != nil {
+			t.Errorf("diffs = %+v, want none", diffs)
+		}
+	} else if d := cmp.Diff(want, diffs); d != "" {
+		t.Errorf("diffs (-want +got):\n%s", d)
+	}
+	want, ok := c.sections["out.yaml"]
+	if !ok {
+		want = c.in
+	}
+	if d := cmp.Diff(string(want), string(out)); d != "" {
+		t.Errorf("output (-want +got):\n%s", d)
+	}
+	checkRendered(t, out, c.d)
+	if again, _, _ := renderManifest(c.in, c.d); !bytes.Equal(again, out) {
+		t.Error("rendering is not deterministic")
+	}
+	udiff := UnifiedDiff(c.d.File, c.in, out)
+	if want, ok := c.sections["unified.diff"]; ok {
+		if d := cmp.Diff(string(want), udiff); d != "" {
+			t.Errorf("unified diff (-want +got):\n%s", d)
+		}
+	}
+	if want, ok := c.sections["unified.lines"]; ok {
+		var changed []string
+		for _, line := range strings.Split(udiff, "\n") {
+			if strings.HasPrefix(line, "-") || strings.HasPrefix(line, "+") {
+				changed = append(changed, line)
+			}
+		}
+		if d := cmp.Diff(renderLines(want), changed); d != "" {
+			t.Errorf("changed lines of the unified diff (-want +got):\n%s", d)
+		}
+	}
+	for _, s := range renderLines(c.sections["out.contains"]) {
+		if !strings.Contains(string(out), s) {
+			t.Errorf("output lost %q", s)
+		}
+	}
+}
+
+// renderLines splits a section into its lines.
+func renderLines(data []byte) []string {
+	if len(data) == 0 {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+}
+
+// update rewrites the case's expected sections from what the renderer
+// did, in memory and on disk.
+func (c *renderCase) update(t *testing.T, out []byte, diffs []FieldDiff, err error) {
+	t.Helper()
+	set := map[string][]byte{} // nil: delete the section
+	if err != nil {
+		var rerr *renderError
+		if !errors.As(err, &rerr) {
+			t.Fatalf("cannot record %v (%T): not a *ManifestError", err, err)
+		}
+		set["error"] = []byte(formatRenderProblem(rerr.Problem))
+		set["out.yaml"], set["diffs"], set["unified.diff"] = nil, nil, nil
+	} else {
+		set["error"] = nil
+		if c.in == nil || !bytes.Equal(out, c.in) {
+			set["out.yaml"] = out
+		} else {
+			set["out.yaml"] = nil
+		}
+		set["diffs"] = nil
+		if len(diffs) > 0 {
+			set["diffs"] = []byte(formatFieldDiffs(diffs))
+		}
+		if _, ok := c.sections["unified.diff"]; ok {
+			set["unified.diff"] = []byte(UnifiedDiff(c.d.File, c.in, out))
+		}
+	}
+	for name, data := range set {
+		if data == nil {
+			delete(c.sections, name)
+			c.ar.Files = slices.DeleteFunc(c.ar.Files, func(f txtar.File) bool { return f.Name == name })
+			continue
+		}
+		text, err := c.encode(name, data)
+		if err != nil {
+			t.Fatalf("%s: cannot record %s: %v", c.path, name, err)
+		}
+		c.sections[name] = data
+		setTxtarFile(c.ar, name, text, renderCaseSections)
+	}
+	writeTxtar(t, c.path, c.ar)
+}
+
+// setTxtarFile sets the data of file name, adding it at its place in
+// order if the archive lacks it.
+func setTxtarFile(ar *txtar.Archive, name string, data []byte, order []string) {
+	i := slices.IndexFunc(ar.Files, func(f txtar.File) bool { return f.Name == name })
+	if i >= 0 {
+		ar.Files[i].Data = data
+		return
+	}
+	rank := slices.Index(order, name)
+	i = slices.IndexFunc(ar.Files, func(f txtar.File) bool { return slices.Index(order, f.Name) > rank })
+	if i < 0 {
+		i = len(ar.Files)
+	}
+	ar.Files = slices.Insert(ar.Files, i, txtar.File{Name: name, Data: data})
+}
+
+// writeTxtar writes ar to path, failing if it would not read back as is
+// (a line that looks like a file marker).
+func writeTxtar(t *testing.T, path string, ar *txtar.Archive) {
+	t.Helper()
+	data := txtar.Format(ar)
+	back := txtar.Parse(data)
+	same := len(back.Files) == len(ar.Files)
+	for i := 0; same && i < len(ar.Files); i++ {
+		same = back.Files[i].Name == ar.Files[i].Name && bytes.Equal(back.Files[i].Data, ar.Files[i].Data)
+	}
+	if !same {
+		t.Fatalf("%s: cannot write the archive: a section holds a line that looks like a file marker", path)
+	}
+	sourcetest.Must(t, os.WriteFile(path, data, 0o644))
+}
+
+// formatFieldDiffs writes diffs one a line, as in a diffs section.
+func formatFieldDiffs(diffs []FieldDiff) string {
+	var b strings.Builder
+	for _, d := range diffs {
+		fmt.Fprintf(&b, "%s: %s -> %s", d.Field, d.Have, d.Want)
+		if d.Line != 0 {
+			fmt.Fprintf(&b, " (line %d)", d.Line)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// parseFieldDiffs reads a diffs section; nil when it is absent or empty.
+func parseFieldDiffs(t *testing.T, data []byte) []FieldDiff {
+	t.Helper()
+	var diffs []FieldDiff
+	for _, line := range renderLines(data) {
+		var d FieldDiff
+		field, rest, ok1 := strings.Cut(line, ": ")
+		if before, n, ok := strings.Cut(rest, " (line "); ok && strings.HasSuffix(n, ")") {
+			var err error
+			if d.Line, err = strconv.Atoi(strings.TrimSuffix(n, ")")); err == nil {
+				rest = before
+			}
+		}
+		have, want, ok2 := strings.Cut(rest, " -> ")
+		d.Field, d.Have, d.Want = field, have, want
+		if !ok1 || !ok2 || formatFieldDiffs([]FieldDiff{d}) != line+"\n" {
+			t.Fatalf("diffs: cannot read %q: want FIELD: HAVE -> WANT [(line N)]", line)
+		}
+		diffs = append(diffs, d)
+	}
+	return diffs
+}
+
+// formatRenderProblem writes p as an error section.
+func formatRenderProblem(p record.Problem) string {
+	var b strings.Builder
+	if p.File != "" {
+		fmt.Fprintf(&b, "file: %s\n", p.File)
+	}
+	if p.Line != 0 {
+		fmt.Fprintf(&b, "line: %d\n", p.Line)
+	}
+	if p.Key != "" {
+		fmt.Fprintf(&b, "key: %s\n", p.Key)
+	}
+	fmt.Fprintf(&b, "message: %s\n", p.Message)
+	return b.String()
+}
+
+// parseRenderProblem reads an error section.
+func parseRenderProblem(t *testing.T, data []byte) record.Problem {
+	t.Helper()
+	var p record.Problem
+	for _, line := range renderLines(data) {
+		k, v, _ := strings.Cut(line, ": ")
+		switch k {
+		case "file":
+			p.File = v
+		case "line":
+			p.Line, _ = strconv.Atoi(v)
+		case "key":
+			p.Key = v
+		case "message":
+			p.Message = v
+		}
+	}
+	if formatRenderProblem(p) != string(data) {
+		t.Fatalf("error section:\n%s\nwant file:, line:, key: and message: lines, in that order, as in\n%s", data, formatRenderProblem(p))
+	}
+	return p
 }
 
 // checkRendered asserts what every successful rendering keeps: the output
-// reads back through sanctum.ParseManifest with the desired owned fields, and
+// reads back through ParseManifest with the desired owned fields, and
 // rendering it again changes nothing.
 func checkRendered(t *testing.T, out []byte, d DesiredManifest) {
 	t.Helper()
-	again, diffs, err := Manifest(out, d)
+	again, diffs, err := renderManifest(out, d)
 	if err != nil {
 		t.Fatalf("re-render: %v\n%s", err, out)
 	}
@@ -64,18 +527,18 @@ func checkRendered(t *testing.T, out []byte, d DesiredManifest) {
 	if string(again) != string(out) {
 		t.Errorf("re-render changed bytes:\n%s", UnifiedDiff(d.File, out, again))
 	}
-	man, probs := sanctum.ParseManifest(out, d.File)
+	man, probs := readManifest(out, d.File)
 	if len(probs) != 0 {
-		t.Errorf("sanctum.ParseManifest problems: %+v", probs)
+		t.Errorf("ParseManifest problems: %+v", probs)
 	}
 	var requires []string
 	for _, r := range man.Requires {
-		requires = append(requires, sources.NormName(r.Name))
+		requires = append(requires, normName(r.Name))
 	}
 	slices.Sort(requires)
 	var wantRequires []string
 	for _, r := range d.Requires {
-		wantRequires = append(wantRequires, sources.NormName(r))
+		wantRequires = append(wantRequires, normName(r))
 	}
 	slices.Sort(wantRequires)
 	wantRequires = slices.Compact(wantRequires)
@@ -83,446 +546,10 @@ func checkRendered(t *testing.T, out []byte, d DesiredManifest) {
 	if man.LaunchAgent != nil {
 		launchAgent = man.LaunchAgent.Name
 	}
-	got := []any{sources.NormName(man.Name), man.Port, requires, launchAgent}
-	want := []any{sources.NormName(d.Service), d.Port, wantRequires, d.LaunchAgent}
+	got := []any{normName(man.Name), man.Port, requires, launchAgent}
+	want := []any{normName(d.Service), d.Port, wantRequires, d.LaunchAgent}
 	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("sanctum.ParseManifest of the output (-want +got):\n%s", d)
-	}
-}
-
-func TestRenderManifestNew(t *testing.T) {
-	minimal := DesiredManifest{Service: "notes", File: "~/.sanctum/services/notes.yaml"}
-	for _, tc := range []struct {
-		golden string
-		d      DesiredManifest
-		diffs  []FieldDiff
-	}{
-		{"new-voice-agent.golden", renderVoiceAgent(), []FieldDiff{
-			{Field: "name", Have: "(absent)", Want: "voice-agent"},
-			{Field: "port", Have: "(absent)", Want: "8765"},
-			{Field: "requires", Have: "(absent)", Want: "[qwen3-tts]"},
-			{Field: "launchagent", Have: "(absent)", Want: "com.sanctum.voice-agent"},
-		}},
-		{"new-minimal.golden", minimal, []FieldDiff{
-			{Field: "name", Have: "(absent)", Want: "notes"},
-		}},
-		{"new-unsorted.golden", DesiredManifest{
-			Service: "triage", Requires: []string{"vm", "qwen3-tts", "vm"}, LaunchAgent: "com.sanctum.triage",
-			GeneratedFrom: []string{"b.yaml", "a.yaml"},
-		}, []FieldDiff{
-			{Field: "name", Have: "(absent)", Want: "triage"},
-			{Field: "requires", Have: "(absent)", Want: "[qwen3-tts, vm]"},
-			{Field: "launchagent", Have: "(absent)", Want: "com.sanctum.triage"},
-		}},
-	} {
-		t.Run(tc.golden, func(t *testing.T) {
-			out, diffs, err := Manifest(nil, tc.d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := cmp.Diff(tc.diffs, diffs); d != "" {
-				t.Errorf("diffs (-want +got):\n%s", d)
-			}
-			renderGolden(t, tc.golden, out)
-			checkRendered(t, out, tc.d)
-			again, _, _ := Manifest(nil, tc.d)
-			if string(again) != string(out) {
-				t.Error("rendering a new manifest is not deterministic")
-			}
-		})
-	}
-}
-
-func TestRenderManifestUnchanged(t *testing.T) {
-	ab := DesiredManifest{Service: "x", Requires: []string{"a", "b"}}
-	for _, tc := range []struct {
-		name string
-		data string
-		d    DesiredManifest
-	}{
-		{"flow requires in another order", "name: x\nrequires: [b, a]\n", ab},
-		{"block requires", "name: x\nrequires:\n- b\n-   a\n", ab},
-		{"service mappings", "name: x\nrequires:\n  - {service: a}\n  - service: b\n    optional: true\n", ab},
-		{"underscores and dashes", "name: x\nrequires: [a_b, c-d]\n", DesiredManifest{Service: "x", Requires: []string{"a-b", "c_d"}}},
-		{"underscore in requires", "name: x\nrequires: [qwen3_tts]\n", DesiredManifest{Service: "x", Requires: []string{"qwen3-tts"}}},
-		{"underscore in name", "name: voice_agent\n", DesiredManifest{Service: "voice-agent"}},
-		{"single name", "name: x\nrequires: a\n", DesiredManifest{Service: "x", Requires: []string{"a"}}},
-		{"empty requires list", "name: x\nrequires: []\n", DesiredManifest{Service: "x"}},
-		{"null requires", "name: x\nrequires:\nport: ~\nlaunchagent: null\n", DesiredManifest{Service: "x"}},
-		{"port 0 and empty launchagent", "name: x\nport: 0\nlaunchagent: ''\n", DesiredManifest{Service: "x"}},
-		{"absent port", "name: x\nhealth: {liveness: {type: process}}\n", DesiredManifest{Service: "x"}},
-		{"quoting and key order", "launchagent: \"com.x\"\n'port': 0x50\nname: 'x'\n", DesiredManifest{Service: "x", Port: 80, LaunchAgent: "com.x"}},
-		{"flow top level", "{name: x, port: 1, requires: [a]}", DesiredManifest{Service: "x", Port: 1, Requires: []string{"a"}}},
-		{"no trailing newline", "name: x\nport: 1", DesiredManifest{Service: "x", Port: 1}},
-		{"comments everywhere", `# head
-
-# on name
-name: x   # odd   spacing kept
-port:   8765    # port
-requires:     # list
-  # a's head
-  - a        # a
-  - {service: b}  # b
-  # foot of list
-
-launchagent: 'com.x'
-# trailing
-`, DesiredManifest{Service: "x", Port: 8765, Requires: []string{"b", "a"}, LaunchAgent: "com.x"}},
-		{"hand edited", readRenderFile(t, "hand-edited.yaml"), DesiredManifest{
-			Service: "voice-agent", Port: 8765, Requires: []string{"qwen3-tts", "vm"}, LaunchAgent: "com.sanctum.voice-agent"}},
-		{"owned keys inside an alias", "base: &b [a]\nname: x\nrequires: *b\n", DesiredManifest{Service: "x", Requires: []string{"a"}}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			out, diffs, err := Manifest([]byte(tc.data), tc.d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diffs != nil {
-				t.Errorf("diffs = %+v, want none", diffs)
-			}
-			if string(out) != tc.data {
-				t.Errorf("bytes changed:\n%s", UnifiedDiff("m.yaml", []byte(tc.data), out))
-			}
-		})
-	}
-}
-
-func readRenderFile(t *testing.T, name string) string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "render", name))
-	sourcetest.Must(t, err)
-	return string(data)
-}
-
-func TestRenderManifestHandEdited(t *testing.T) {
-	// Only port differs: everything the owner wrote survives and only the
-	// port line changes.
-	in := readRenderFile(t, "hand-edited.yaml")
-	d := DesiredManifest{Service: "voice-agent", File: "services/voice-agent.yaml", Port: 8766,
-		Requires: []string{"qwen3-tts", "vm"}, LaunchAgent: "com.sanctum.voice-agent"}
-	out, diffs, err := Manifest([]byte(in), d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []FieldDiff{{Field: "port", Have: "8765", Want: "8766", Line: 7}}
-	if d := cmp.Diff(want, diffs); d != "" {
-		t.Errorf("diffs (-want +got):\n%s", d)
-	}
-	renderGolden(t, "hand-edited.golden", out)
-	checkRendered(t, out, d)
-	udiff := UnifiedDiff(d.File, []byte(in), out)
-	renderGolden(t, "hand-edited.diff", []byte(udiff))
-	for _, s := range []string{"-port: 8765", "+port: 8766", "--- a/services/voice-agent.yaml\n", "+++ b/services/voice-agent.yaml\n"} {
-		if !strings.Contains(udiff, s) {
-			t.Errorf("diff lacks %q:\n%s", s, udiff)
-		}
-	}
-	var changed []string
-	for _, line := range strings.Split(udiff, "\n") {
-		if (strings.HasPrefix(line, "-") || strings.HasPrefix(line, "+")) &&
-			!strings.HasPrefix(line, "---") && !strings.HasPrefix(line, "+++") {
-			changed = append(changed, line)
-		}
-	}
-	if d := cmp.Diff([]string{"-port: 8765 # the websocket port", "+port: 8766 # the websocket port"}, changed); d != "" {
-		t.Errorf("changed lines (-want +got):\n%s", d)
-	}
-	for _, s := range []string{"# Owned by the voice team", "# shown in the dashboard", "# the websocket port",
-		"# How we know it is alive.", "# restart first, page second", "timeout_s: 2", "who: '@voice-oncall'"} {
-		if !strings.Contains(string(out), s) {
-			t.Errorf("output lost %q", s)
-		}
-	}
-}
-
-func TestRenderManifestChanged(t *testing.T) {
-	base := DesiredManifest{Service: "x", Port: 8765, Requires: []string{"a", "b"}, LaunchAgent: "com.x"}
-	with := func(f func(*DesiredManifest)) DesiredManifest {
-		d := base
-		f(&d)
-		return d
-	}
-	const current = "# head\nname: x\nport: 8765 # api\nrequires: [a, b] # deps\nlaunchagent: com.x\nhealth: {liveness: {type: port, port: 8765}}\n"
-	for _, tc := range []struct {
-		name  string
-		data  string
-		d     DesiredManifest
-		want  string
-		diffs []FieldDiff
-	}{
-		{
-			name:  "port",
-			data:  current,
-			d:     with(func(d *DesiredManifest) { d.Port = 9000 }),
-			want:  "# head\nname: x\nport: 9000 # api\nrequires: [a, b] # deps\nlaunchagent: com.x\nhealth: {liveness: {type: port, port: 8765}}\n",
-			diffs: []FieldDiff{{Field: "port", Have: "8765", Want: "9000", Line: 3}},
-		},
-		{
-			name:  "requires added and flow style kept",
-			data:  current,
-			d:     with(func(d *DesiredManifest) { d.Requires = []string{"c", "a", "b"} }),
-			want:  "# head\nname: x\nport: 8765 # api\nrequires: [a, b, c] # deps\nlaunchagent: com.x\nhealth: {liveness: {type: port, port: 8765}}\n",
-			diffs: []FieldDiff{{Field: "requires", Have: "[a, b]", Want: "[a, b, c]", Line: 4}},
-		},
-		{
-			name: "block requires keeps style and item comments, writes plain names",
-			data: "name: x\nrequires:\n  - service: a # first\n  - old\nextra: 1\n",
-			d:    DesiredManifest{Service: "x", Requires: []string{"a", "new"}},
-			want: "name: x\nrequires:\n  - a # first\n  - new\nextra: 1\n",
-			diffs: []FieldDiff{
-				{Field: "requires", Have: "[a, old]", Want: "[a, new]", Line: 2},
-			},
-		},
-		{
-			name:  "requires removed",
-			data:  current,
-			d:     with(func(d *DesiredManifest) { d.Requires = nil }),
-			want:  "# head\nname: x\nport: 8765 # api\nlaunchagent: com.x\nhealth: {liveness: {type: port, port: 8765}}\n",
-			diffs: []FieldDiff{{Field: "requires", Have: "[a, b]", Want: "(absent)", Line: 4}},
-		},
-		{
-			name:  "launchagent removed",
-			data:  current,
-			d:     with(func(d *DesiredManifest) { d.LaunchAgent = "" }),
-			want:  "# head\nname: x\nport: 8765 # api\nrequires: [a, b] # deps\nhealth: {liveness: {type: port, port: 8765}}\n",
-			diffs: []FieldDiff{{Field: "launchagent", Have: "com.x", Want: "(absent)", Line: 5}},
-		},
-		{
-			name:  "launchagent added after the owned fields before it",
-			data:  "name: x\nport: 8765\nhealth: {}\n",
-			d:     DesiredManifest{Service: "x", Port: 8765, LaunchAgent: "com.x"},
-			want:  "name: x\nport: 8765\nlaunchagent: com.x\nhealth: {}\n",
-			diffs: []FieldDiff{{Field: "launchagent", Have: "(absent)", Want: "com.x"}},
-		},
-		{
-			name:  "launchagent changed keeps quoting",
-			data:  "name: x\nlaunchagent: 'com.old'\n",
-			d:     DesiredManifest{Service: "x", LaunchAgent: "com.new"},
-			want:  "name: x\nlaunchagent: 'com.new'\n",
-			diffs: []FieldDiff{{Field: "launchagent", Have: "com.old", Want: "com.new", Line: 2}},
-		},
-		{
-			name:  "name changed",
-			data:  current,
-			d:     with(func(d *DesiredManifest) { d.Service = "y" }),
-			want:  "# head\nname: y\nport: 8765 # api\nrequires: [a, b] # deps\nlaunchagent: com.x\nhealth: {liveness: {type: port, port: 8765}}\n",
-			diffs: []FieldDiff{{Field: "name", Have: "x", Want: "y", Line: 2}},
-		},
-		{
-			name: "all owned fields missing: inserted first, in order, header kept on top",
-			data: "# header\ndisplay_name: X\nhealth: {}\n",
-			d:    base,
-			want: "# header\nname: x\nport: 8765\nrequires:\n  - a\n  - b\nlaunchagent: com.x\ndisplay_name: X\nhealth: {}\n",
-			diffs: []FieldDiff{
-				{Field: "name", Have: "(absent)", Want: "x"},
-				{Field: "port", Have: "(absent)", Want: "8765"},
-				{Field: "requires", Have: "(absent)", Want: "[a, b]"},
-				{Field: "launchagent", Have: "(absent)", Want: "com.x"},
-			},
-		},
-		{
-			name: "wrong types are rewritten",
-			data: "name: [x]\nport: \"8765\"\nrequires: {a: 1}\nlaunchagent: {label: com.x}\n",
-			d:    base,
-			want: "name: x\nport: 8765\nrequires:\n  - a\n  - b\nlaunchagent: com.x\n",
-			diffs: []FieldDiff{
-				{Field: "name", Have: "[x]", Want: "x", Line: 1},
-				{Field: "port", Have: `"8765"`, Want: "8765", Line: 2},
-				{Field: "requires", Have: "{a: 1}", Want: "[a, b]", Line: 3},
-				{Field: "launchagent", Have: "{label: com.x}", Want: "com.x", Line: 4},
-			},
-		},
-		{
-			name:  "empty list to names keeps flow style",
-			data:  "name: x\nrequires: []\n",
-			d:     DesiredManifest{Service: "x", Requires: []string{"a"}},
-			want:  "name: x\nrequires: [a]\n",
-			diffs: []FieldDiff{{Field: "requires", Have: "[]", Want: "[a]", Line: 2}},
-		},
-		{
-			name:  "duplicate requires entries differ",
-			data:  "name: x\nrequires: [a, a_]\nother: [a, a]\n",
-			d:     DesiredManifest{Service: "x", Requires: []string{"a"}},
-			want:  "name: x\nrequires: [a]\nother: [a, a]\n",
-			diffs: []FieldDiff{{Field: "requires", Have: "[a, a_]", Want: "[a]", Line: 2}},
-		},
-		{
-			name:  "deleted first key's header moves to the next key",
-			data:  "# header\nport: 1\nname: x\n",
-			d:     DesiredManifest{Service: "x"},
-			want:  "# header\nname: x\n",
-			diffs: []FieldDiff{{Field: "port", Have: "1", Want: "(absent)", Line: 2}},
-		},
-		{
-			name:  "deleted key's foot comment stays",
-			data:  "name: x\nport: 1\n# about what follows\n\nhealth: {}\n",
-			d:     DesiredManifest{Service: "x"},
-			want:  "name: x\n# about what follows\n\nhealth: {}\n",
-			diffs: []FieldDiff{{Field: "port", Have: "1", Want: "(absent)", Line: 2}},
-		},
-		{
-			name:  "anchor in a replaced value: its aliases are expanded",
-			data:  "name: x\nport: &p 8765\nhealth: {liveness: {port: *p}}\n",
-			d:     DesiredManifest{Service: "x", Port: 9000},
-			want:  "name: x\nport: 9000\nhealth: {liveness: {port: 8765}}\n",
-			diffs: []FieldDiff{{Field: "port", Have: "8765", Want: "9000", Line: 2}},
-		},
-		{
-			name:  "anchor in a deleted value",
-			data:  "name: x\nrequires: &r [a, {service: b}]\nalso: *r\nagain: *r\n",
-			d:     DesiredManifest{Service: "x"},
-			want:  "name: x\nalso: [a, {service: b}]\nagain: [a, {service: b}]\n",
-			diffs: []FieldDiff{{Field: "requires", Have: "[a, b]", Want: "(absent)", Line: 2}},
-		},
-		{
-			name:  "CRLF line endings are kept",
-			data:  "name: x\r\nport: 1\r\n\r\nhealth: {}\r\n",
-			d:     DesiredManifest{Service: "x", Port: 2, LaunchAgent: "com.x"},
-			want:  "name: x\r\nport: 2\r\nlaunchagent: com.x\r\n\r\nhealth: {}\r\n",
-			diffs: []FieldDiff{{Field: "port", Have: "1", Want: "2", Line: 2}, {Field: "launchagent", Have: "(absent)", Want: "com.x"}},
-		},
-		{
-			name:  "no trailing newline, changed last line",
-			data:  "name: x\nport: 1",
-			d:     DesiredManifest{Service: "x", Port: 2},
-			want:  "name: x\nport: 2\n",
-			diffs: []FieldDiff{{Field: "port", Have: "1", Want: "2", Line: 2}},
-		},
-		{
-			name:  "no trailing newline, inserted at the end",
-			data:  "health: 1\nname: x",
-			d:     DesiredManifest{Service: "x", LaunchAgent: "com.x"},
-			want:  "health: 1\nname: x\nlaunchagent: com.x\n",
-			diffs: []FieldDiff{{Field: "launchagent", Have: "(absent)", Want: "com.x"}},
-		},
-		{
-			name:  "deleted key's own comment goes with it",
-			data:  "name: x\n\n# the port\nport: 1 # api\nother: 2\n",
-			d:     DesiredManifest{Service: "x"},
-			want:  "name: x\n\nother: 2\n",
-			diffs: []FieldDiff{{Field: "port", Have: "1", Want: "(absent)", Line: 4}},
-		},
-		{
-			name:  "block list: comments after it stay once",
-			data:  "name: x\nrequires:\n  # deps\n  - a # first\n  - b\n  # foot of list\n\n# la\nlaunchagent: y\n",
-			d:     DesiredManifest{Service: "x", Requires: []string{"a", "c"}, LaunchAgent: "y"},
-			want:  "name: x\nrequires:\n  # deps\n  - a # first\n  - c\n  # foot of list\n\n# la\nlaunchagent: y\n",
-			diffs: []FieldDiff{{Field: "requires", Have: "[a, b]", Want: "[a, c]", Line: 2}},
-		},
-		{
-			name:  "multi-line flow value",
-			data:  "name: x\nrequires: [a,\n  b]\nz: 1\n",
-			d:     DesiredManifest{Service: "x", Requires: []string{"a"}},
-			want:  "name: x\nrequires: [a]\nz: 1\n",
-			diffs: []FieldDiff{{Field: "requires", Have: "[a, b]", Want: "[a]", Line: 2}},
-		},
-		{
-			name:  "byte order mark and document markers are kept",
-			data:  "\ufeff%YAML 1.1\n---\nport: 1\nname: x\n...\n",
-			d:     DesiredManifest{Service: "x", Port: 2},
-			want:  "\ufeff%YAML 1.1\n---\nport: 2\nname: x\n...\n",
-			diffs: []FieldDiff{{Field: "port", Have: "1", Want: "2", Line: 3}},
-		},
-		{
-			name:  "document end marker after a replaced last field",
-			data:  "name: x\nport: 1\n...\n",
-			d:     DesiredManifest{Service: "x", Port: 2},
-			want:  "name: x\nport: 2\n...\n",
-			diffs: []FieldDiff{{Field: "port", Have: "1", Want: "2", Line: 2}},
-		},
-		{
-			name:  "flow top level is re-encoded",
-			data:  "{name: x, port: 1, z: [1, 2]}",
-			d:     DesiredManifest{Service: "x", Port: 2},
-			want:  "{name: x, port: 2, z: [1, 2]}\n",
-			diffs: []FieldDiff{{Field: "port", Have: "1", Want: "2", Line: 1}},
-		},
-		{
-			name:  "re-encoding spells implicit nulls",
-			data:  "{name: x, tags: {a, b: ~}}",
-			d:     DesiredManifest{Service: "x", Port: 2},
-			want:  "{name: x, port: 2, tags: {a: null, b: ~}}\n",
-			diffs: []FieldDiff{{Field: "port", Have: "(absent)", Want: "2"}},
-		},
-		{
-			name:  "indented top level is re-encoded",
-			data:  "  name: x\n  port: 1\n\n  z:   3\n",
-			d:     DesiredManifest{Service: "x", Port: 2},
-			want:  "name: x\nport: 2\nz: 3\n",
-			diffs: []FieldDiff{{Field: "port", Have: "1", Want: "2", Line: 2}},
-		},
-		{
-			name:  "alias as an owned value",
-			data:  "defaults: {port: &p 1}\nname: x\nport: *p\n",
-			d:     DesiredManifest{Service: "x", Port: 2},
-			want:  "defaults: {port: &p 1}\nname: x\nport: 2\n",
-			diffs: []FieldDiff{{Field: "port", Have: "1", Want: "2", Line: 3}},
-		},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			tc.d.File = "m.yaml"
-			out, diffs, err := Manifest([]byte(tc.data), tc.d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := cmp.Diff(tc.diffs, diffs); d != "" {
-				t.Errorf("diffs (-want +got):\n%s", d)
-			}
-			if d := cmp.Diff(tc.want, string(out)); d != "" {
-				t.Errorf("output (-want +got):\n%s", d)
-			}
-			checkRendered(t, out, tc.d)
-		})
-	}
-}
-
-func TestRenderManifestErrors(t *testing.T) {
-	d := DesiredManifest{Service: "x", File: "m.yaml", Port: 1}
-	for _, tc := range []struct {
-		name string
-		data string
-		d    DesiredManifest
-		want record.Problem
-	}{
-		{"invalid YAML", "name: x\nport: [1\n", d,
-			record.Problem{File: "m.yaml", Line: 1, Message: "invalid YAML: did not find expected ',' or ']'"}},
-		{"tab indent", "name: x\n\tport: 1\n", d,
-			record.Problem{File: "m.yaml", Line: 2, Message: "invalid YAML: found a tab character that violates indentation"}},
-		{"duplicate key", "name: x\nport: 1\nport: 2\n", d,
-			record.Problem{File: "m.yaml", Line: 3, Key: "port", Message: `duplicate key "port" (first defined at line 2); YAML keeps only one of them`}},
-		{"nested duplicate key", "name: x\nport: 1\nhealth: {a: 1, a: 2}\n", d,
-			record.Problem{File: "m.yaml", Line: 3, Key: "health.a", Message: `duplicate key "a" (first defined at line 3); YAML keeps only one of them`}},
-		{"top-level list", "- name: x\n", d,
-			record.Problem{File: "m.yaml", Line: 1, Message: "top level must be a mapping, found a list"}},
-		{"top-level string", "name\n", d,
-			record.Problem{File: "m.yaml", Line: 1, Message: "top level must be a mapping, found a string"}},
-		{"empty", "", d,
-			record.Problem{File: "m.yaml", Message: "manifest is empty; the top level must be a mapping"}},
-		{"only comments", "# nothing yet\n", d,
-			record.Problem{File: "m.yaml", Message: "manifest is empty; the top level must be a mapping"}},
-		{"null", "~\n", d,
-			record.Problem{File: "m.yaml", Line: 1, Message: "top level must be a mapping, found null"}},
-		{"two documents", "name: x\nport: 1\n---\nname: y\n", d,
-			record.Problem{File: "m.yaml", Line: 3, Message: "manifest has more than one YAML document; render rewrites single-document manifests only"}},
-		{"no service name", "name: x\n", DesiredManifest{File: "m.yaml"},
-			record.Problem{File: "m.yaml", Message: "cannot render manifest: no service name"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			out, diffs, err := Manifest([]byte(tc.data), tc.d)
-			var rerr *ManifestError
-			if !errors.As(err, &rerr) {
-				t.Fatalf("err = %v (%T), want a *ManifestError; out:\n%s", err, err, out)
-			}
-			if d := cmp.Diff(tc.want, rerr.Problem); d != "" {
-				t.Errorf("problem (-want +got):\n%s", d)
-			}
-			if out != nil || diffs != nil {
-				t.Errorf("got output %q and diffs %+v with an error", out, diffs)
-			}
-			if !strings.HasPrefix(err.Error(), "m.yaml:") {
-				t.Errorf("error %q does not start with the file", err)
-			}
-		})
+		t.Errorf("ParseManifest of the output (-want +got):\n%s", d)
 	}
 }
 
@@ -535,32 +562,63 @@ func TestManifestRenderErrorText(t *testing.T) {
 		{record.Problem{File: "f.yaml", Message: "bad"}, "f.yaml: bad"},
 		{record.Problem{Message: "bad"}, "bad"},
 	} {
-		if got := (&ManifestError{tc.p}).Error(); got != tc.want {
+		if got := (&renderError{tc.p}).Error(); got != tc.want {
 			t.Errorf("Error() = %q, want %q", got, tc.want)
 		}
 	}
 }
 
+// Each testdata/render/unified-diff/NAME.txtar is one UnifiedDiff call: the
+// comment is YAML naming the file ("file: m.yaml"); old.yaml and new.yaml
+// are the two versions (absent: nil); diff is the expected result
+// (absent: ""). -update-render rewrites diff.
 func TestUnifiedDiffRender(t *testing.T) {
-	old := []byte("name: x\nport: 8765\nhost: localhost\n")
-	new := []byte("name: x\nport: 8766\nhost: localhost\n")
-	for _, tc := range []struct {
-		name     string
-		old, new []byte
-		want     string
-	}{
-		{"equal", old, old, ""},
-		{"both nil", nil, nil, ""},
-		{"port", old, new, "--- a/m.yaml\n+++ b/m.yaml\n@@ -1,3 +1,3 @@\n name: x\n-port: 8765\n+port: 8766\n host: localhost\n"},
-		{"new file", nil, []byte("name: x\n"), "--- /dev/null\n+++ b/m.yaml\n@@ -0,0 +1,1 @@\n+name: x\n"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if d := cmp.Diff(tc.want, UnifiedDiff("m.yaml", tc.old, tc.new)); d != "" {
+	paths, err := filepath.Glob(filepath.Join("testdata", "render", "unified-diff", "*.txtar"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no UnifiedDiff cases: %v", err)
+	}
+	for _, path := range paths {
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(path)
+			sourcetest.Must(t, err)
+			var head struct {
+				File string `yaml:"file"`
+			}
+			dec := yaml.NewDecoder(bytes.NewReader(ar.Comment))
+			dec.KnownFields(true)
+			if err := dec.Decode(&head); err != nil && err != io.EOF {
+				t.Fatalf("header: %v", err)
+			}
+			var old, new []byte
+			want := ""
+			for _, f := range ar.Files {
+				if bytes.ContainsAny(f.Data, "\r\ufeff") {
+					t.Fatalf("%s holds a carriage return or byte order mark", f.Name)
+				}
+				data := append([]byte{}, f.Data...)
+				switch f.Name {
+				case "old.yaml":
+					old = data
+				case "new.yaml":
+					new = data
+				case "diff":
+					want = string(data)
+				default:
+					t.Fatalf("unknown section %q", f.Name)
+				}
+			}
+			got := UnifiedDiff(head.File, old, new)
+			if *updateRender {
+				ar.Files = slices.DeleteFunc(ar.Files, func(f txtar.File) bool { return f.Name == "diff" })
+				if got != "" {
+					setTxtarFile(ar, "diff", []byte(got), []string{"old.yaml", "new.yaml", "diff"})
+				}
+				writeTxtar(t, path, ar)
+				return
+			}
+			if d := cmp.Diff(want, got); d != "" {
 				t.Errorf("diff (-want +got):\n%s", d)
 			}
 		})
-	}
-	if got := UnifiedDiff("/abs/m.yaml", old, new); !strings.HasPrefix(got, "--- a/abs/m.yaml\n+++ b/abs/m.yaml\n") {
-		t.Errorf("absolute path headers:\n%s", got)
 	}
 }
