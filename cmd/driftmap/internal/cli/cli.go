@@ -1,7 +1,11 @@
 // Package cli wires driftmap's commands to flags. It parses arguments,
-// loads sources, runs queries and hands results to exporters; it holds no
-// logic of its own beyond choosing exit codes. Execute returns the exit
-// status so main stays one line.
+// fills in what a command line leaves out (the home directory inside a
+// copied root), loads sources, runs queries, picks an exporter by its
+// --format name and hands it the results. It decides exit codes and when
+// render must refuse to write (unparsable manifests, no canonical
+// inputs), prints errors, hints and notes on standard error, and formats
+// no result itself. Execute returns the exit status so main stays one
+// line.
 package cli
 
 import (
