@@ -20,8 +20,11 @@ import (
 //
 // Each affected node is printed under the node it depends on (the target
 // of the first edge of its path), indented two spaces per level, with the
-// edge's kind and first piece of evidence; siblings are sorted by ID. A
-// line with im.Note follows the first line when the note is set.
+// edge's kind and first piece of evidence; siblings are sorted by ID.
+// Below maxImpactIndent levels the indentation stops growing and each
+// line names its parent instead: "(distance 40, under service:s39)". A
+// line with im.Note follows the first line when the note is set. The
+// output is linear in the answer.
 func (textFormatter) FormatImpact(w io.Writer, im *queries.Impact) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "impact of removing %s\n", im.Target)
@@ -48,24 +51,36 @@ func (textFormatter) FormatImpact(w io.Writer, im *queries.Impact) error {
 	children := make(map[string][]queries.Affected, len(byID))
 	for _, a := range byID {
 		parent := im.Target
-		if len(a.Path) > 0 && known[a.Path[0].To] {
-			parent = a.Path[0].To
+		if hasVia(a) && known[a.Via.To] {
+			parent = a.Via.To
 		}
 		children[parent] = append(children[parent], a)
 	}
 
 	printed := make(map[string]bool, len(byID))
-	var walk func(id string, depth int)
-	walk = func(id string, depth int) {
-		for _, a := range children[id] {
+	// walk prints the subtree under id depth-first, with an explicit stack
+	// so that a deep answer cannot exhaust the goroutine's stack.
+	type frame struct {
+		parent string
+		kids   []queries.Affected
+		depth  int
+	}
+	walk := func(id string, depth int) {
+		stack := []frame{{id, children[id], depth}}
+		for len(stack) > 0 {
+			top := &stack[len(stack)-1]
+			if len(top.kids) == 0 {
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			a, parent, depth := top.kids[0], top.parent, top.depth
+			top.kids = top.kids[1:]
 			if printed[a.ID] {
 				continue
 			}
 			printed[a.ID] = true
-			b.WriteString(strings.Repeat("  ", depth))
-			b.WriteString(affectedLine(a))
-			b.WriteString("\n")
-			walk(a.ID, depth+1)
+			writeAffected(&b, a, parent, depth)
+			stack = append(stack, frame{a.ID, children[a.ID], depth + 1})
 		}
 	}
 	walk(im.Target, 1)
@@ -74,7 +89,7 @@ func (textFormatter) FormatImpact(w io.Writer, im *queries.Impact) error {
 	for _, a := range byID {
 		if !printed[a.ID] {
 			printed[a.ID] = true
-			b.WriteString("  " + affectedLine(a) + "\n")
+			writeAffected(&b, a, im.Target, 1)
 			walk(a.ID, 2)
 		}
 	}
@@ -83,13 +98,41 @@ func (textFormatter) FormatImpact(w io.Writer, im *queries.Impact) error {
 	return err
 }
 
-// affectedLine is `<id>  (distance N) via <kind> at <evidence>`.
-func affectedLine(a queries.Affected) string {
+// maxImpactIndent is the deepest level the impact tree indents. A deeper
+// node is indented as this level and names the node it hangs under, so a
+// dependency chain thousands of levels deep prints in space proportional
+// to its length, not to its square.
+const maxImpactIndent = 32
+
+// writeAffected writes a's line of the impact tree at depth (1: under the
+// target), a hanging under parent.
+func writeAffected(b *bytes.Buffer, a queries.Affected, parent string, depth int) {
+	under := ""
+	if depth > maxImpactIndent {
+		depth, under = maxImpactIndent, parent
+	}
+	for range depth {
+		b.WriteString("  ")
+	}
+	b.WriteString(affectedLine(a, under))
+	b.WriteString("\n")
+}
+
+// hasVia reports whether a carries the first edge of its path (only a
+// hand-made answer lacks it).
+func hasVia(a queries.Affected) bool { return a.Via.From != "" || a.Via.To != "" }
+
+// affectedLine is `<id>  (distance N) via <kind> at <evidence>`, or
+// `<id>  (distance N, under PARENT) via ...` when under is set.
+func affectedLine(a queries.Affected, under string) string {
 	s := fmt.Sprintf("%s  (distance %d)", a.ID, a.Distance)
-	if len(a.Path) == 0 {
+	if under != "" {
+		s = fmt.Sprintf("%s  (distance %d, under %s)", a.ID, a.Distance, under)
+	}
+	if !hasVia(a) {
 		return s
 	}
-	e := a.Path[0]
+	e := a.Via
 	s += " via " + string(e.Kind)
 	if len(e.Evidence) > 0 {
 		s += " at " + e.Evidence[0].String()
@@ -123,9 +166,10 @@ func (jsonFormatter) FormatImpact(w io.Writer, im *queries.Impact) error {
 		Note:         im.Note,
 		Affected:     make([]affectedJSON, 0, len(im.Affected)),
 	}
-	for _, a := range im.Affected {
+	path := im.Paths()
+	for i, a := range im.Affected {
 		doc.Affected = append(doc.Affected, affectedJSON{
-			ID: a.ID, Kind: a.Kind, Distance: a.Distance, Path: toEdgesJSON(a.Path),
+			ID: a.ID, Kind: a.Kind, Distance: a.Distance, Path: toEdgesJSON(path(i)),
 		})
 	}
 	return writeJSON(w, doc)

@@ -462,7 +462,7 @@ func TestImpactText(t *testing.T) {
 	// A malformed answer (a path whose next node is not in the answer, an
 	// entry without a path) still prints every node once.
 	odd := &queries.Impact{Target: "service:t", Affected: []queries.Affected{
-		{ID: "service:b", Distance: 2, Path: []graph.Edge{{From: "service:b", To: "service:x", Kind: graph.Requires}}},
+		{ID: "service:b", Distance: 2, Via: graph.Edge{From: "service:b", To: "service:x", Kind: graph.Requires}},
 		{ID: "service:a", Distance: 1},
 	}}
 	wantOdd := "impact of removing service:t\n  service:a  (distance 1)\n  service:b  (distance 2) via requires\n2 nodes affected\n"
@@ -470,8 +470,8 @@ func TestImpactText(t *testing.T) {
 		t.Errorf("malformed impact:\n%s", cmp.Diff(wantOdd, got))
 	}
 	cycle := &queries.Impact{Target: "service:t", Affected: []queries.Affected{
-		{ID: "service:a", Distance: 1, Path: []graph.Edge{{From: "service:a", To: "service:b", Kind: graph.Requires}}},
-		{ID: "service:b", Distance: 1, Path: []graph.Edge{{From: "service:b", To: "service:a", Kind: graph.Requires}}},
+		{ID: "service:a", Distance: 1, Via: graph.Edge{From: "service:a", To: "service:b", Kind: graph.Requires}},
+		{ID: "service:b", Distance: 1, Via: graph.Edge{From: "service:b", To: "service:a", Kind: graph.Requires}},
 	}}
 	got := string(formatted(t, func(w io.Writer) error { return textImpact.FormatImpact(w, cycle) }))
 	if strings.Count(got, "service:a  (") != 1 || strings.Count(got, "service:b  (") != 1 || !strings.HasSuffix(got, "2 nodes affected\n") {

@@ -210,7 +210,7 @@ func affected(t *testing.T, g *graph.Graph, ids ...string) queries.Affected {
 	if !ok {
 		t.Fatalf("fixture: no node %s", ids[0])
 	}
-	return queries.Affected{ID: n.ID, Kind: n.Kind, Distance: len(ids) - 1, Path: pathOf(t, g, ids...)}
+	return queries.Affected{ID: n.ID, Kind: n.Kind, Distance: len(ids) - 1, Via: pathOf(t, g, ids...)[0]}
 }
 
 // fixtureImpact is the impact of removing the missing run.sh, named by its

@@ -44,8 +44,12 @@ type RenderReport struct {
 func (textFormatter) FormatRender(w io.Writer, r *RenderReport) error {
 	var b bytes.Buffer
 	counts := map[render.Action]int{}
+	unreadable := 0
 	for _, p := range r.Plan {
 		counts[p.Action]++
+		if p.Unreadable {
+			unreadable++
+		}
 		switch p.Action {
 		case render.Unchanged:
 			continue
@@ -77,8 +81,11 @@ func (textFormatter) FormatRender(w io.Writer, r *RenderReport) error {
 	}
 	summary := func(create, update string) string {
 		s := fmt.Sprintf("%d %s, %d %s, %d unchanged, %d extra", counts[render.Create], create, counts[render.Update], update, counts[render.Unchanged], counts[render.Extra])
-		if n := counts[render.Broken]; n > 0 {
+		if n := counts[render.Broken] - unreadable; n > 0 {
 			s += fmt.Sprintf(", %d unparsable", n)
+		}
+		if unreadable > 0 {
+			s += fmt.Sprintf(", %d unreadable", unreadable)
 		}
 		return s
 	}

@@ -3,12 +3,10 @@ package graph
 import (
 	"cmp"
 	"slices"
-	"strings"
 
 	gonum "gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/iterator"
 	"gonum.org/v1/gonum/graph/topo"
-	"gonum.org/v1/gonum/graph/traverse"
 )
 
 // view adapts a Graph to gonum's graph.Directed, restricted to some edge
@@ -138,7 +136,11 @@ func (g *Graph) Components(kinds ...EdgeKind) [][]string {
 // members of the given component and only the given kinds, as the ordered
 // list of edges start -> ... -> start. It returns nil when there is none.
 func (g *Graph) Cycle(start string, component []string, kinds ...EdgeKind) []Edge {
-	member := map[string]bool{}
+	si, ok := g.index[start]
+	if !ok {
+		return nil
+	}
+	member := make(map[string]bool, len(component))
 	for _, id := range component {
 		member[id] = true
 	}
@@ -147,23 +149,30 @@ func (g *Graph) Cycle(start string, component []string, kinds ...EdgeKind) []Edg
 			return []Edge{e}
 		}
 	}
-	best := []Edge(nil)
 	// The shortest cycle through start is the shortest path from start to
-	// some predecessor p of start (inside the component), plus p -> start.
-	for _, back := range g.To(start, kinds...) {
-		if !member[back.From] {
+	// some predecessor p of start (inside the component), plus p -> start:
+	// one search from start gives the distance to every p. Ties go to the
+	// first predecessor in edge order.
+	s := g.walk(si, false, kinds, func(e Edge) bool { return member[e.From] && member[e.To] }, -1)
+	best, bestLen := -1, 0
+	for _, ei := range g.in[si] {
+		back := g.edges[ei]
+		if !member[back.From] || !kindOK(back, kinds) {
 			continue
 		}
-		p := g.path(start, back.From, false, func(e Edge) bool { return member[e.From] && member[e.To] }, kinds)
-		if p == nil {
+		at, ok := s.at[g.index[back.From]]
+		if !ok || at < 0 {
 			continue
 		}
-		p = append(p, back)
-		if best == nil || len(p) < len(best) {
-			best = p
+		if n := s.order[at].dist + 1; best < 0 || n < bestLen {
+			best, bestLen = ei, n
 		}
 	}
-	return best
+	if best < 0 {
+		return nil
+	}
+	p := s.path(g, g.index[g.edges[best].From])
+	return append(p, g.edges[best])
 }
 
 // ShortestPath returns one shortest dependency path from -> to as ordered
@@ -172,115 +181,131 @@ func (g *Graph) Cycle(start string, component []string, kinds ...EdgeKind) []Edg
 // each step. It returns nil when to is unreachable, and an empty non-nil
 // slice when from == to.
 func (g *Graph) ShortestPath(from, to string, kinds ...EdgeKind) []Edge {
-	if _, ok := g.index[from]; !ok {
+	fi, ok := g.index[from]
+	if !ok {
 		return nil
 	}
-	if _, ok := g.index[to]; !ok {
+	ti, ok := g.index[to]
+	if !ok {
 		return nil
 	}
 	if from == to {
 		return []Edge{}
 	}
-	return g.path(from, to, false, nil, kinds)
-}
-
-// path runs a breadth-first search with gonum's traverse package over the
-// ordered view, so ties are broken by node ID.
-func (g *Graph) path(from, to string, reversed bool, allow func(Edge) bool, kinds []EdgeKind) []Edge {
-	v := view{g: g, kinds: kinds, reversed: reversed}
-	parent := map[int64]int64{}
-	bf := traverse.BreadthFirst{
-		Traverse: func(e gonum.Edge) bool {
-			f, t := e.From().ID(), e.To().ID()
-			if allow != nil && !allow(g.edgeBetween(f, t, reversed, kinds)) {
-				return false
-			}
-			if _, seen := parent[t]; !seen {
-				parent[t] = f
-			}
-			return true
-		},
-	}
-	target := int64(g.index[to])
-	found := bf.Walk(v, gnode(g.index[from]), func(n gonum.Node, _ int) bool { return n.ID() == target })
-	if found == nil {
+	s := g.walk(fi, false, kinds, nil, ti)
+	if _, ok := s.at[ti]; !ok {
 		return nil
 	}
-	var rev []Edge
-	for cur := target; cur != int64(g.index[from]); cur = parent[cur] {
-		rev = append(rev, g.edgeBetween(parent[cur], cur, reversed, kinds))
-	}
-	slices.Reverse(rev)
-	return rev
-}
-
-// edgeBetween returns the first edge (in sorted order) of the given kinds
-// between view nodes f -> t; in a reversed view the stored edge is t -> f.
-func (g *Graph) edgeBetween(f, t int64, reversed bool, kinds []EdgeKind) Edge {
-	if reversed {
-		f, t = t, f
-	}
-	to := g.nodes[t].ID
-	for _, ei := range g.out[f] {
-		e := g.edges[ei]
-		if e.To == to && (len(kinds) == 0 || slices.Contains(kinds, e.Kind)) {
-			return e
-		}
-	}
-	return Edge{}
+	return s.path(g, ti)
 }
 
 // Reach is a node that depends, directly or transitively, on a target.
 type Reach struct {
 	ID       string
 	Distance int
-	// Path is the dependency chain from this node to the target, as
-	// ordered edges (the first edge leaves ID, the last enters the target).
-	Path []Edge
+	// Via is the first edge of one shortest path from ID to the target: it
+	// leaves ID and enters a node one step nearer (the target itself at
+	// distance 1), whose own Reach holds the next edge. Paths are kept as
+	// these parent pointers, never copied per node, so an answer is
+	// linear in the nodes it lists however deep they are.
+	Via Edge
 }
 
 // Dependents returns every node with a path to target over the given edge
-// kinds (all when none), nearest first, then by ID. Each Reach carries one
-// shortest path, chosen deterministically.
+// kinds (all when none), nearest first, then by ID. Each Reach carries the
+// first edge of one shortest path, chosen deterministically (ties go to
+// the smallest node ID at each step). It visits each dependent and each
+// of its edges once.
 func (g *Graph) Dependents(target string, kinds ...EdgeKind) []Reach {
 	ti, ok := g.index[target]
 	if !ok {
 		return nil
 	}
-	v := view{g: g, kinds: kinds, reversed: true}
-	// next[n] is the node one step closer to target on n's chosen path.
-	next := map[int64]int64{}
-	dist := map[int64]int{}
-	var order []int64
-	bf := traverse.BreadthFirst{
-		Traverse: func(e gonum.Edge) bool {
-			f, t := e.From().ID(), e.To().ID()
-			if _, seen := next[t]; !seen && t != int64(ti) {
-				next[t] = f
-			}
-			return true
-		},
-	}
-	bf.Walk(v, gnode(ti), func(n gonum.Node, d int) bool {
-		if n.ID() != int64(ti) {
-			dist[n.ID()] = d
-			order = append(order, n.ID())
-		}
-		return false
+	s := g.walk(ti, true, kinds, nil, -1)
+	// The search meets nodes in order of distance; sort each distance by
+	// node index, which is ID order.
+	slices.SortStableFunc(s.order, func(a, b step) int {
+		return cmp.Or(cmp.Compare(a.dist, b.dist), cmp.Compare(a.node, b.node))
 	})
-	out := make([]Reach, 0, len(order))
-	for _, n := range order {
-		var p []Edge
-		for cur := n; cur != int64(ti); cur = next[cur] {
-			p = append(p, g.edgeBetween(cur, next[cur], false, kinds))
-		}
-		out = append(out, Reach{ID: g.nodes[n].ID, Distance: dist[n], Path: p})
+	out := make([]Reach, len(s.order))
+	for i, st := range s.order {
+		out[i] = Reach{ID: g.nodes[st.node].ID, Distance: st.dist, Via: g.edges[st.edge]}
 	}
-	slices.SortStableFunc(out, func(a, b Reach) int {
-		return cmp.Or(cmp.Compare(a.Distance, b.Distance), strings.Compare(a.ID, b.ID))
-	})
 	return out
 }
+
+// search is the result of one breadth-first walk: each node reached (the
+// start excluded), in the order it was reached, with the edge that
+// reached it first.
+type search struct {
+	at    map[int]int // node index -> position in order; the start maps to -1
+	order []step
+}
+
+type step struct {
+	node int // node index
+	edge int // index into g.edges of the edge that first reached node
+	dist int // edges from the start
+}
+
+// walk searches breadth-first from node index start, following edges of
+// the given kinds (all when none) that allow accepts (all when nil),
+// forward, or backward when reversed. It stops once node index stop is
+// reached (never when stop < 0).
+//
+// Adjacency lists are sorted by the far node's ID, then by kind, so
+// neighbours are met in ID order and a node keeps the first edge of the
+// first kind that reaches it: the same choice, on every run, as the
+// gonum-based search this replaces. Each node reached is expanded once
+// and each of its edges read once, so a walk costs the nodes and edges it
+// touches, never more: a file that 50,000 jobs share is 50,000 steps, not
+// 50,000 squared.
+func (g *Graph) walk(start int, reversed bool, kinds []EdgeKind, allow func(Edge) bool, stop int) *search {
+	s := &search{at: map[int]int{start: -1}}
+	adj := g.out
+	if reversed {
+		adj = g.in
+	}
+	for head, cur, dist := -1, start, 0; ; {
+		for _, ei := range adj[cur] {
+			e := g.edges[ei]
+			if !kindOK(e, kinds) || allow != nil && !allow(e) {
+				continue
+			}
+			next := g.index[e.To]
+			if reversed {
+				next = g.index[e.From]
+			}
+			if _, seen := s.at[next]; seen {
+				continue
+			}
+			s.at[next] = len(s.order)
+			s.order = append(s.order, step{node: next, edge: ei, dist: dist + 1})
+			if next == stop {
+				return s
+			}
+		}
+		if head++; head >= len(s.order) {
+			return s
+		}
+		cur, dist = s.order[head].node, s.order[head].dist
+	}
+}
+
+// path returns the edges from a forward walk's start to node index n,
+// which the walk reached, in order.
+func (s *search) path(g *Graph, n int) []Edge {
+	var rev []Edge
+	for at := s.at[n]; at >= 0; {
+		e := g.edges[s.order[at].edge]
+		rev = append(rev, e)
+		at = s.at[g.index[e.From]]
+	}
+	slices.Reverse(rev)
+	return rev
+}
+
+func kindOK(e Edge, kinds []EdgeKind) bool { return len(kinds) == 0 || slices.Contains(kinds, e.Kind) }
 
 // Neighbourhood returns the IDs of nodes within depth edges of focus,
 // following edges in both directions, sorted. A negative depth means no

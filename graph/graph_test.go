@@ -144,7 +144,7 @@ func TestDependents(t *testing.T) {
 	var rows []row
 	for _, r := range got {
 		var p []string
-		for _, e := range r.Path {
+		for _, e := range reachPath(got, "service:d", r.ID) {
 			p = append(p, e.From+">"+e.To)
 		}
 		rows = append(rows, row{r.ID, r.Distance, p})

@@ -87,12 +87,14 @@ func Resolve(g *graph.Graph, q, home string) (id, note string, err error) {
 }
 
 // ImpactOf answers "what breaks if target is removed": every node with a
-// dependency path to target, nearest first, each with one shortest path.
+// dependency path to target, nearest first, each with the first edge of
+// one shortest path. It costs the dependents and their edges, once each.
 func ImpactOf(g *graph.Graph, target string) *Impact {
-	im := &Impact{Target: target, Affected: []Affected{}}
-	for _, r := range g.Dependents(target) {
+	deps := g.Dependents(target)
+	im := &Impact{Target: target, Affected: make([]Affected, 0, len(deps))}
+	for _, r := range deps {
 		n, _ := g.Node(r.ID)
-		im.Affected = append(im.Affected, Affected{ID: r.ID, Kind: n.Kind, Distance: r.Distance, Path: r.Path})
+		im.Affected = append(im.Affected, Affected{ID: r.ID, Kind: n.Kind, Distance: r.Distance, Via: r.Via})
 	}
 	return im
 }

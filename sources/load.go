@@ -98,6 +98,10 @@ type loader struct {
 	otherJobs []pendingRef
 	jobs      map[string][]string // label -> job IDs, live and disabled first
 	inProg    map[string]bool     // symlinks being resolved, for loop detection
+
+	// unreadable are manifests (and the manifests directory) that exist
+	// but could not be read.
+	unreadable []UnreadableManifest
 }
 
 // pendingRef is a reference resolved once every service is known.
@@ -150,7 +154,7 @@ func (ld *loader) snapshot() *Snapshot {
 		}
 		return strings.Compare(a.Message, b.Message)
 	})
-	return &Snapshot{
+	snap := &Snapshot{
 		Graph:      ld.b.Build(),
 		Instance:   ld.inst,
 		Catalog:    ld.cat,
@@ -163,6 +167,8 @@ func (ld *loader) snapshot() *Snapshot {
 		byAlias:    ld.byAlias,
 		instanceOf: ld.instanceOf,
 	}
+	snap.UnreadableManifests = ld.unreadable // in directory order, which is sorted
+	return snap
 }
 
 // ---- services ----
@@ -299,6 +305,13 @@ func (ld *loader) loadManifests() {
 	if !ok {
 		return
 	}
+	if len(entries) == 0 {
+		// An unreadable directory lists as empty: say so, or render would
+		// take every manifest in it for missing.
+		if _, err := ld.fs.ReadDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			ld.unreadable = append(ld.unreadable, UnreadableManifest{File: dir, Reason: rootfs.Reason(err), Dir: true})
+		}
+	}
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || strings.HasPrefix(name, ".") || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
@@ -308,6 +321,9 @@ func (ld *loader) loadManifests() {
 		data, err := ld.fs.ReadFile(file)
 		if err != nil {
 			ld.probs = append(ld.probs, record.Problem{File: file, Message: "cannot read: " + rootfs.Reason(err)})
+			if !errors.Is(err, fs.ErrNotExist) { // a link to nothing: render refuses symlinks
+				ld.unreadable = append(ld.unreadable, UnreadableManifest{File: file, Reason: rootfs.Reason(err)})
+			}
 			continue
 		}
 		m, probs := sanctum.ParseManifest(data, file)

@@ -30,6 +30,10 @@ type Snapshot struct {
 	Instance  *sanctum.Instance  // nil when instance.yaml is absent or unreadable
 	Catalog   *sanctum.Catalog   // nil when the catalog is absent or unreadable
 	Manifests []sanctum.Manifest // sorted by file
+	// UnreadableManifests are the manifest files, and the manifests
+	// directory itself, that exist but could not be read (each is also a
+	// Problem). Render must not create or replace what it could not read.
+	UnreadableManifests []UnreadableManifest
 
 	// Artifacts are the generated artifacts checked against a fresh
 	// rendering of their inputs.
@@ -57,4 +61,12 @@ type SourceDir struct {
 	// --label-prefix= and no sanctum at all expects nothing.
 	Expected bool           `json:"expected"`
 	Evidence graph.Evidence `json:"evidence"` // where it is configured
+}
+
+// UnreadableManifest is a manifest file that exists but could not be read,
+// or, with Dir, the manifests directory when it could not be listed.
+type UnreadableManifest struct {
+	File   string // path inside root
+	Reason string // why, as rootfs.Reason puts it: "permission denied"
+	Dir    bool   // File is the manifests directory
 }

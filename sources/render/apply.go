@@ -1,47 +1,71 @@
 package render
 
 import (
+	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/driftmap/driftmap/sources/rootfs"
 )
 
+// Result is what Apply did.
+type Result struct {
+	// Written lists the files written or moved, in plan order.
+	Written []string
+	// Removed lists the stale temporaries, left in the manifests directory
+	// by a render that was killed, that Apply removed before writing.
+	Removed []string
+}
+
 // Apply carries out a render plan under the host directory root: it is
 // the one place in driftmap that writes, and only `driftmap render` calls
 // it. Every write stays inside the manifests directory dir (a path inside
-// root):
+// root), and nothing is written unless every check passes first:
 //
+//   - a Broken manifest (unparsable, or unreadable) stops it;
 //   - dir must not be reached through a symlink, and no manifest to be
-//     written may be a symlink: either is refused before anything is
-//     written;
+//     written may be a symlink or anything but a regular file;
+//   - a manifest to be created must not exist (render did not see it), and
+//     one to be updated must still hold what render read;
+//   - with prune, dir/.retired must be a directory, or absent;
+//
+// then:
+//
+//   - stale temporaries of a killed render (.NAME.yaml.driftmap-*) are
+//     removed;
 //   - dir is created when missing;
 //   - each file is written to a temporary file in dir, synced, then
 //     renamed over the old one, through an os.Root so no path can leave
-//     dir;
+//     dir; the temporary is removed on every path that does not rename it;
 //   - with prune, Extra manifests are moved (never deleted) to
 //     dir/.retired/NAME.retired-DATE, where date is YYYY-MM-DD.
 //
-// It returns the files it wrote or moved, in plan order.
-func Apply(root, dir string, plan []Planned, prune bool, date string) ([]string, error) {
+// It returns what it did, also when it stops with an error part way.
+func Apply(root, dir string, plan []Planned, prune bool, date string) (Result, error) {
+	var res Result
 	fsys := rootfs.RootFS{Dir: root}
 	physical, err := rootfs.Resolve(fsys, dir)
 	if err != nil {
-		return nil, fmt.Errorf("cannot resolve manifests directory %s: %v", dir, err)
+		return res, fmt.Errorf("cannot resolve manifests directory %s: %v", dir, err)
 	}
 	if physical != dir {
-		return nil, &RefusedError{fmt.Sprintf("manifests directory %s is reached through a symlink (it resolves to %s); refusing to write through it", dir, physical)}
+		return res, &RefusedError{fmt.Sprintf("manifests directory %s is reached through a symlink (it resolves to %s); refusing to write through it", dir, physical)}
 	}
 	var work []Planned
 	for _, p := range plan {
 		switch p.Action {
 		case Broken:
-			return nil, fmt.Errorf("cannot render %s: %s", p.File, p.Err)
+			return res, fmt.Errorf("cannot render %s: %s", p.File, p.Err)
 		case Create, Update:
 		case Extra:
 			if !prune {
@@ -51,42 +75,59 @@ func Apply(root, dir string, plan []Planned, prune bool, date string) ([]string,
 			continue
 		}
 		if path.Dir(p.File) != dir {
-			return nil, &RefusedError{fmt.Sprintf("%s is not directly inside the manifests directory %s; refusing to write it", p.File, dir)}
-		}
-		if fi, err := fsys.Lstat(p.File); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-			return nil, &RefusedError{fmt.Sprintf("manifest %s is a symlink; refusing to write through it", p.File)}
+			return res, &RefusedError{fmt.Sprintf("%s is not directly inside the manifests directory %s; refusing to write it", p.File, dir)}
 		}
 		work = append(work, p)
 	}
-	if len(work) == 0 {
-		return nil, nil
-	}
 	hostDir := filepath.Join(root, filepath.FromSlash(dir))
-	if err := os.MkdirAll(hostDir, 0o755); err != nil {
-		return nil, err
-	}
 	r, err := os.OpenRoot(hostDir)
-	if err != nil {
-		return nil, err
+	switch {
+	case err == nil:
+		defer r.Close()
+		if err := checkTargets(r, dir, work); err != nil {
+			return res, err
+		}
+		if res.Removed, err = removeStale(r, dir); err != nil {
+			return res, err
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		// Nothing exists yet: every manifest is created.
+		for _, p := range work {
+			if p.Action != Create {
+				return res, fmt.Errorf("cannot render %s: the manifests directory %s does not exist", p.File, dir)
+			}
+		}
+	default:
+		return res, fmt.Errorf("cannot open manifests directory %s: %v", dir, rootfs.Reason(err))
 	}
-	defer r.Close()
-	var done []string
+	if len(work) == 0 {
+		return res, nil
+	}
+	if r == nil {
+		if err := os.MkdirAll(hostDir, 0o755); err != nil {
+			return res, err
+		}
+		if r, err = os.OpenRoot(hostDir); err != nil {
+			return res, err
+		}
+		defer r.Close()
+	}
 	for _, p := range work {
 		name := path.Base(p.File)
 		if p.Action == Extra {
 			to, err := retire(r, name, date)
 			if err != nil {
-				return done, err
+				return res, err
 			}
-			done = append(done, path.Join(dir, to))
+			res.Written = append(res.Written, path.Join(dir, to))
 			continue
 		}
 		if err := writeAtomic(r, name, p.New); err != nil {
-			return done, fmt.Errorf("writing %s: %w", p.File, err)
+			return res, fmt.Errorf("writing %s: %w", p.File, err)
 		}
-		done = append(done, p.File)
+		res.Written = append(res.Written, p.File)
 	}
-	return done, nil
+	return res, nil
 }
 
 // RefusedError is a write Apply refused for safety; nothing was written.
@@ -94,49 +135,239 @@ type RefusedError struct{ Msg string }
 
 func (e *RefusedError) Error() string { return e.Msg }
 
+// checkTargets refuses, before anything is written, every write that
+// could destroy what render has not seen: through a symlink, over
+// anything but a regular file, over a file that appeared since the plan
+// was made or changed since render read it, and a retirement into a
+// .retired that is not a directory.
+func checkTargets(r *os.Root, dir string, work []Planned) error {
+	retiring := false
+	for _, p := range work {
+		name := path.Base(p.File)
+		fi, err := r.Lstat(name)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			if p.Action != Create {
+				return fmt.Errorf("cannot render %s: it no longer exists", p.File)
+			}
+			continue
+		case err != nil:
+			return fmt.Errorf("cannot render %s: %s", p.File, rootfs.Reason(err))
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return &RefusedError{fmt.Sprintf("manifest %s is a symlink; refusing to write through it", p.File)}
+		case !fi.Mode().IsRegular():
+			return &RefusedError{fmt.Sprintf("manifest %s is %s, not a regular file; refusing to replace it", p.File, fileKind(fi))}
+		case p.Action == Create:
+			return &RefusedError{fmt.Sprintf("manifest %s exists but render did not read it; refusing to replace it", p.File)}
+		case p.Action == Update:
+			same, err := holds(r, name, p.Old)
+			if err != nil {
+				return fmt.Errorf("cannot render %s: %s", p.File, rootfs.Reason(err))
+			}
+			if !same {
+				return &RefusedError{fmt.Sprintf("manifest %s changed since render read it; refusing to replace it (run driftmap render again)", p.File)}
+			}
+		case p.Action == Extra:
+			retiring = true
+		}
+	}
+	if !retiring {
+		return nil
+	}
+	fi, err := r.Lstat(retiredDir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("cannot retire into %s: %s", path.Join(dir, retiredDir), rootfs.Reason(err))
+	case !fi.IsDir():
+		return &RefusedError{fmt.Sprintf("%s is %s, not a directory; refusing to retire manifests into it", path.Join(dir, retiredDir), fileKind(fi))}
+	}
+	return nil
+}
+
+// holds reports whether file name in r holds exactly data, reading no
+// more than one byte past it.
+func holds(r *os.Root, name string, data []byte) (bool, error) {
+	f, err := r.Open(name)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	got, err := io.ReadAll(io.LimitReader(f, int64(len(data))+1))
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(got, data), nil
+}
+
+// fileKind names what a file is, for a refusal: "a symlink", "a regular
+// file", "a directory", "a named pipe"...
+func fileKind(fi fs.FileInfo) string {
+	m := fi.Mode()
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a symlink"
+	case m.IsRegular():
+		return "a regular file"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
+}
+
+// Temporaries are named "." + NAME + tempInfix + random hex digits, NAME
+// the manifest they replace, in the manifests directory itself (so the
+// rename is atomic). A render killed between creating and renaming one
+// leaves it behind; the next Apply removes it (removeStale). Renders of
+// driftmap before this naming used the process ID as the suffix, which
+// isTemp recognises too.
+const tempInfix = ".driftmap-"
+
+// retiredDir is where pruned manifests go, inside the manifests directory.
+const retiredDir = ".retired"
+
+// isTemp reports whether name is a temporary file of a render:
+// ".NAME.yaml.driftmap-HEX" (or .yml), HEX at most 32 lower-case hex
+// digits (decimal process IDs included).
+func isTemp(name string) bool {
+	rest, ok := strings.CutPrefix(name, ".")
+	i := strings.LastIndex(rest, tempInfix)
+	if !ok || i <= 0 {
+		return false
+	}
+	base, suffix := rest[:i], rest[i+len(tempInfix):]
+	if strings.HasPrefix(base, ".") || !strings.HasSuffix(base, ".yaml") && !strings.HasSuffix(base, ".yml") {
+		return false
+	}
+	if suffix == "" || len(suffix) > 32 {
+		return false
+	}
+	return strings.Trim(suffix, "0123456789abcdef") == ""
+}
+
+// removeStale removes the temporaries a killed render left in r (regular
+// files only; never a symlink, and never a name with a separator, so
+// nothing outside the directory is touched) and returns their paths
+// inside root, sorted.
+func removeStale(r *os.Root, dir string) ([]string, error) {
+	d, err := r.Open(".")
+	if err != nil {
+		return nil, fmt.Errorf("cannot list manifests directory %s: %s", dir, rootfs.Reason(err))
+	}
+	names, err := d.Readdirnames(-1)
+	d.Close()
+	if err != nil {
+		return nil, fmt.Errorf("cannot list manifests directory %s: %s", dir, rootfs.Reason(err))
+	}
+	slices.Sort(names)
+	var removed []string
+	for _, name := range names {
+		if !isTemp(name) {
+			continue
+		}
+		if fi, err := r.Lstat(name); err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if err := r.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return removed, fmt.Errorf("cannot remove stale temporary %s: %s", path.Join(dir, name), rootfs.Reason(err))
+		}
+		removed = append(removed, path.Join(dir, name))
+	}
+	return removed, nil
+}
+
+// createTemp creates a new temporary file for name in r, never opening
+// an existing one.
+func createTemp(r *os.Root, name string, mode fs.FileMode) (*os.File, string, error) {
+	var suffix [8]byte
+	for range 100 {
+		for i := range suffix {
+			suffix[i] = byte(rand.Uint32())
+		}
+		tmp := "." + name + tempInfix + hex.EncodeToString(suffix[:])
+		f, err := r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, tmp, err
+	}
+	return nil, "", fmt.Errorf("cannot create a temporary file for %s", name)
+}
+
 // writeAtomic replaces name in r with data: a temporary file in the same
 // directory, synced, then renamed, so readers see the old file or the new
-// one, never a part. The existing file's permissions are kept.
+// one, never a part. The existing file's permissions are kept. The
+// temporary is removed on every path that does not rename it: a failed
+// write, sync, close or rename, or a panic.
 func writeAtomic(r *os.Root, name string, data []byte) (err error) {
 	mode := fs.FileMode(0o644)
 	if fi, err := r.Lstat(name); err == nil {
 		mode = fi.Mode().Perm()
 	}
-	tmp := "." + name + ".driftmap-" + strconv.Itoa(os.Getpid())
-	f, err := r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	f, tmp, err := createTemp(r, name, mode)
 	if err != nil {
 		return err
 	}
+	renamed := false
 	defer func() {
-		if err != nil {
-			r.Remove(tmp)
+		if renamed {
+			return
+		}
+		f.Close() // a second Close only fails with ErrClosed
+		if rerr := r.Remove(tmp); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			err = errors.Join(err, fmt.Errorf("removing temporary %s: %s", tmp, rootfs.Reason(rerr)))
 		}
 	}()
 	if _, err = f.Write(data); err != nil {
-		f.Close()
 		return err
 	}
 	if err = f.Sync(); err != nil {
-		f.Close()
 		return err
 	}
 	if err = f.Close(); err != nil {
 		return err
 	}
-	return r.Rename(tmp, name)
+	if err = r.Rename(tmp, name); err != nil {
+		return err
+	}
+	renamed = true
+	return nil
 }
+
+// maxRetired bounds the retirements of one manifest on one day.
+const maxRetired = 10000
 
 // retire moves name into .retired/, never overwriting an earlier
 // retirement of the same day, and returns the new path relative to r.
+// Apply has refused a .retired that is not a directory; it is checked
+// again here, so no error can turn the search for a free name into a
+// loop.
 func retire(r *os.Root, name, date string) (string, error) {
-	if err := r.Mkdir(".retired", 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+	if err := r.Mkdir(retiredDir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return "", err
 	}
-	base := path.Join(".retired", name+".retired-"+date)
+	if fi, err := r.Lstat(retiredDir); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("cannot retire %s: %s is not a directory", name, retiredDir)
+	}
+	base := path.Join(retiredDir, name+".retired-"+date)
 	to := base
 	for i := 2; ; i++ {
-		if _, err := r.Lstat(to); errors.Is(err, fs.ErrNotExist) {
+		_, err := r.Lstat(to)
+		if errors.Is(err, fs.ErrNotExist) {
 			break
+		}
+		if err != nil {
+			return "", fmt.Errorf("cannot retire %s: %s", name, rootfs.Reason(err))
+		}
+		if i > maxRetired {
+			return "", fmt.Errorf("cannot retire %s: %d retirements of it on %s already", name, maxRetired, date)
 		}
 		to = base + "-" + strconv.Itoa(i)
 	}

@@ -5,8 +5,9 @@
 // Manifest, which rewrites only the owned fields of one manifest and
 // keeps every other byte the owner wrote), formats the change as a
 // unified diff, and carries the plan out (Apply: atomic writes that never
-// leave the manifests directory and never follow a symlink; pruning moves
-// files aside and never deletes).
+// leave the manifests directory, never follow a symlink and never replace
+// a file render has not read; pruning moves files aside, and the only
+// files removed are temporaries a killed render left).
 //
 // Every other package under sources, and graph and queries, only reads:
 // readonly_test.go fails if any of them calls a function that writes to

@@ -20,7 +20,7 @@ const (
 	Update    Action = "update"    // owned fields differ
 	Unchanged Action = "unchanged" // owned fields match: not touched
 	Extra     Action = "extra"     // a manifest no service renders
-	Broken    Action = "broken"    // the manifest cannot be parsed: render will not touch it
+	Broken    Action = "broken"    // the manifest cannot be read or parsed: render will not touch it
 )
 
 // Planned is render's plan for one manifest file.
@@ -32,6 +32,10 @@ type Planned struct {
 	New     []byte           // content render writes (Create, Update)
 	Diffs   []FieldDiff      // owned fields that differ (Update, Create)
 	Err     string           // why a Broken manifest cannot be rendered
+	// Unreadable marks a Broken manifest that exists but could not be
+	// read, or whose directory could not be listed: render stops rather
+	// than create or replace a file it has not seen.
+	Unreadable bool
 }
 
 // Plan computes what `driftmap render` would do, without writing. An
@@ -39,11 +43,25 @@ type Planned struct {
 // same service, else when its file name does. Sorted by file. It is nil
 // unless both canonical inputs, the catalog and instance.yaml, were
 // loaded: without them nothing renders, so no manifest is judged.
+//
+// A manifest that exists but could not be read is Broken and Unreadable,
+// whether or not a service renders it, and so is every desired manifest
+// when the manifests directory could not be listed: no plan creates or
+// replaces a file that may hold what render has not seen.
 func Plan(s *sources.Snapshot) []Planned {
 	if s.Catalog == nil || s.Instance == nil {
 		return nil // nothing renders, so no manifest is judged
 	}
 	desired := Desired(s)
+	unreadable := map[string]string{} // file -> why it could not be read
+	dirErr := ""
+	for _, u := range s.UnreadableManifests {
+		if u.Dir {
+			dirErr = fmt.Sprintf("the manifests directory %s cannot be read (%s); render will not write into it", u.File, u.Reason)
+		} else {
+			unreadable[u.File] = fmt.Sprintf("cannot be read (%s); render will not replace it", u.Reason)
+		}
+	}
 	byService := map[string]*sanctum.Manifest{}
 	byFile := map[string]*sanctum.Manifest{}
 	for i := range s.Manifests {
@@ -73,6 +91,16 @@ func Plan(s *sources.Snapshot) []Planned {
 			p.File = m.File
 			p.Old = m.Data
 		}
+		why, unread := unreadable[p.File]
+		if m == nil && dirErr != "" {
+			why, unread = dirErr, true
+		}
+		if m == nil && unread {
+			used[p.File] = true
+			p.Action, p.Err, p.Unreadable = Broken, why, true
+			out = append(out, p)
+			continue
+		}
 		newData, diffs, err := Manifest(p.Old, *d)
 		switch {
 		case err != nil:
@@ -97,6 +125,11 @@ func Plan(s *sources.Snapshot) []Planned {
 		m := &s.Manifests[i]
 		if !used[m.File] {
 			out = append(out, Planned{Action: Extra, File: m.File, Old: m.Data})
+		}
+	}
+	for _, u := range s.UnreadableManifests {
+		if !u.Dir && !used[u.File] {
+			out = append(out, Planned{Action: Broken, File: u.File, Err: unreadable[u.File], Unreadable: true})
 		}
 	}
 	slices.SortFunc(out, func(a, b Planned) int { return strings.Compare(a.File, b.File) })

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -23,7 +24,13 @@ is not touched; writes are atomic and never leave the manifests directory.
 --check writes nothing and exits 1 when any manifest would be created,
 changed or is extra, 0 when none would. Plain render exits 0 when it wrote
 what it had to, 2 when it could not. --prune moves manifests no service
-renders to .retired/NAME.yaml.retired-YYYY-MM-DD (it never deletes).`,
+renders to .retired/NAME.yaml.retired-YYYY-MM-DD (it never deletes).
+
+render never replaces what it has not read: a manifest it cannot read, a
+manifests directory it cannot list, a manifest that changed since it was
+read, or a .retired that is not a directory stops it before it writes
+anything. Temporaries a killed render left (.NAME.yaml.driftmap-*) are
+removed, with a note on standard error.`,
 	flags: func(fs *pflag.FlagSet, o *opts) {
 		fs.BoolVar(&o.check, "check", false, "write nothing; exit 1 when a manifest would change")
 		fs.BoolVar(&o.diff, "diff", false, "print a unified diff of every change")
@@ -57,11 +64,15 @@ func runRender(c *ctx, args []string) int {
 	plan := render.Plan(snap)
 	rep := &exporters.RenderReport{Plan: plan, Dir: dir, Check: c.o.check, Diff: c.o.diff, Prune: c.o.prune}
 	var changes, broken int
+	var unreadable []string
 	for _, p := range plan {
 		switch p.Action {
 		case render.Unchanged:
 		case render.Broken:
 			broken++
+			if p.Unreadable {
+				unreadable = append(unreadable, p.File)
+			}
 		default:
 			changes++
 		}
@@ -80,6 +91,18 @@ func runRender(c *ctx, args []string) int {
 		if err := f.FormatRender(c.env.Stdout, rep); err != nil {
 			return c.fail(err)
 		}
+		if len(unreadable) > 0 {
+			what := "cannot read " + strings.Join(unreadable[:min(len(unreadable), 3)], ", ")
+			if len(unreadable) > 3 {
+				what += fmt.Sprintf(" and %d more manifests", len(unreadable)-3)
+			}
+			for _, u := range snap.UnreadableManifests {
+				if u.Dir {
+					what = "cannot list the manifests directory " + u.File
+				}
+			}
+			return c.fail(&usageError{what + ", so render wrote nothing", "render never replaces a manifest it cannot read: make it readable (driftmap check shows why it is not), then run driftmap render again"})
+		}
 		what := fmt.Sprintf("%d manifests cannot be parsed", broken)
 		if broken == 1 {
 			what = "1 manifest cannot be parsed"
@@ -87,8 +110,11 @@ func runRender(c *ctx, args []string) int {
 		return c.fail(&usageError{what + ", so render wrote nothing", "fix the YAML (driftmap check shows the line), then run driftmap render again"})
 	}
 	date := c.now().Format(time.DateOnly)
-	done, applyErr := render.Apply(snap.Layout.Root, dir, plan, c.o.prune, date)
-	rep.Written, rep.Applied, rep.Failed = done, applyErr == nil, applyErr != nil
+	res, applyErr := render.Apply(snap.Layout.Root, dir, plan, c.o.prune, date)
+	for _, f := range res.Removed {
+		fmt.Fprintf(c.env.Stderr, "driftmap: note: removed %s, a temporary file left by an interrupted render\n", f)
+	}
+	rep.Written, rep.Applied, rep.Failed = res.Written, applyErr == nil, applyErr != nil
 	err = f.FormatRender(c.env.Stdout, rep)
 	if applyErr != nil {
 		return c.fail(&usageError{applyErr.Error(), "nothing else was written; fix the cause and run driftmap render again"})
