@@ -21,16 +21,17 @@ import (
 // Each affected node is printed under the node it depends on (the target
 // of the first edge of its path), indented two spaces per level, with the
 // edge's kind and first piece of evidence; siblings are sorted by ID. A
-// line with im.Note follows the first line when the note is set.
+// line with im.Note follows the first line when the note is set. Every
+// value is scrubbed and escaped (see text).
 func (textFormatter) FormatImpact(w io.Writer, im *queries.Impact) error {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "impact of removing %s\n", im.Target)
+	fmt.Fprintf(&b, "impact of removing %s\n", text(im.Target))
 	if im.Note != "" {
-		b.WriteString(im.Note)
+		b.WriteString(text(im.Note))
 		b.WriteString("\n")
 	}
 	if len(im.Affected) == 0 {
-		fmt.Fprintf(&b, "nothing depends on %s\n", im.Target)
+		fmt.Fprintf(&b, "nothing depends on %s\n", text(im.Target))
 		_, err := w.Write(b.Bytes())
 		return err
 	}
@@ -83,16 +84,17 @@ func (textFormatter) FormatImpact(w io.Writer, im *queries.Impact) error {
 	return err
 }
 
-// affectedLine is `<id>  (distance N) via <kind> at <evidence>`.
+// affectedLine is `<id>  (distance N) via <kind> at <evidence>`, each
+// value scrubbed and escaped (see text).
 func affectedLine(a queries.Affected) string {
-	s := fmt.Sprintf("%s  (distance %d)", a.ID, a.Distance)
+	s := fmt.Sprintf("%s  (distance %d)", text(a.ID), a.Distance)
 	if len(a.Path) == 0 {
 		return s
 	}
 	e := a.Path[0]
-	s += " via " + string(e.Kind)
+	s += " via " + text(string(e.Kind))
 	if len(e.Evidence) > 0 {
-		s += " at " + e.Evidence[0].String()
+		s += " at " + evidenceText(e.Evidence[0])
 	}
 	return s
 }
@@ -137,17 +139,18 @@ func (jsonFormatter) FormatImpact(w io.Writer, im *queries.Impact) error {
 //	  -> service:tts [requires] instance.yaml:8 services.voice-agent.requires[0] "tts"
 //
 // with each edge's first piece of evidence and a count of the others, or
-// `<from> does not depend on <to>` when there is no path.
+// `<from> does not depend on <to>` when there is no path. Every value is
+// scrubbed and escaped (see text).
 func (textFormatter) FormatWhy(w io.Writer, y *queries.Why) error {
 	var b bytes.Buffer
 	if y.Path == nil {
-		fmt.Fprintf(&b, "%s does not depend on %s\n", y.From, y.To)
+		fmt.Fprintf(&b, "%s does not depend on %s\n", text(y.From), text(y.To))
 	} else {
-		b.WriteString(y.From + "\n")
+		b.WriteString(text(y.From) + "\n")
 		for _, e := range y.Path {
-			fmt.Fprintf(&b, "  -> %s [%s]", e.To, e.Kind)
+			fmt.Fprintf(&b, "  -> %s [%s]", text(e.To), text(string(e.Kind)))
 			if len(e.Evidence) > 0 {
-				b.WriteString(" " + e.Evidence[0].String())
+				b.WriteString(" " + evidenceText(e.Evidence[0]))
 			}
 			if n := len(e.Evidence) - 1; n > 0 {
 				fmt.Fprintf(&b, " (+%d more)", n)
