@@ -227,6 +227,12 @@ func TestString(t *testing.T) {
 		{`curl -H "Authorization: Bearer SECRET" https://x`, `curl -H "Authorization: Bearer <redacted>" https://x`},
 		{`curl -H "Cookie: session=SECRET"`, `curl -H "Cookie: <redacted>"`},
 		{`curl -u me:SECRET https://x`, `curl -u <redacted> https://x`},
+		{"requires is {a: 1, token: SECRET}, render writes [a]", "requires is {a: 1, token: <redacted>}, render writes [a]"},
+		{"api_key: SECRET", "api_key: <redacted>"},
+		{`yaml: line 2: "password: SECRET"`, `yaml: line 2: "password: <redacted>"`},
+		{"manifest auth.yaml: port is 8765", "manifest auth.yaml: port is 8765"},
+		{"cannot read /x/token: permission denied", "cannot read /x/token: permission denied"},
+		{"service max_tokens: 4096", "service max_tokens: 4096"},
 		// Quotes around words and values.
 		{`job x runs "/opt/bin/tool --password=SECRET" (Program)`, `job x runs "/opt/bin/tool --password=<redacted>" (Program)`},
 		{`Program "/opt/bin/tool --token SECRET"`, `Program "/opt/bin/tool --token <redacted>"`},

@@ -54,8 +54,9 @@ var authSchemes = []string{"bearer", "basic", "digest", "token", "bot", "negotia
 // Args reports, for each word of a command line, whether it may hold a
 // credential: what Arg reports, plus a password option of the program
 // being run (mysql -p SECRET or -pSECRET, sshpass -p, redis-cli -a, curl
-// -u user:pass...) and the value of an Authorization or Cookie header
-// ("Authorization: Bearer SECRET"). The program is the last word whose
+// -u user:pass...), the value of an Authorization or Cookie header
+// ("Authorization: Bearer SECRET") and the word after a credential-like
+// key written with a colon ("api_key: SECRET", "{token: SECRET}"). The program is the last word whose
 // base name is in the list; a shell separator (;, &&, ||, |) ends it.
 func Args(words []string) []bool {
 	kinds := argKinds(words)
@@ -148,8 +149,11 @@ func isFlagIn(flags []string, w string) bool {
 // than an option's value.
 func isOption(w string) bool { return optionName(w) != "" }
 
-// isAuthHeader reports whether w is "Authorization:", "Cookie:" or an
-// X- header with a credential-like name, with its colon.
+// isAuthHeader reports whether w, with its colon, introduces a
+// credential: "Authorization:", "Cookie:", an X- header with a
+// credential-like name, or a credential-like key as YAML and flow
+// mappings write it ("api_key:", "{token:"). A key holding '.' or '/' is
+// a file name or a path ("auth.yaml:"), not a key.
 func isAuthHeader(w string) bool {
 	name, ok := strings.CutSuffix(w, ":")
 	if !ok || name == "" {
@@ -159,7 +163,10 @@ func isAuthHeader(w string) bool {
 	if containsFold(authHeaders, lower) {
 		return true
 	}
-	return strings.HasPrefix(lower, "x-") && Name(name[2:])
+	if strings.HasPrefix(lower, "x-") && Name(name[2:]) {
+		return true
+	}
+	return !strings.ContainsAny(name, "./:@=") && Name(name)
 }
 
 func containsFold(list []string, w string) bool {
@@ -201,11 +208,13 @@ func userinfoPasswords(s string) [][2]int {
 		}
 		auth := s[start:end]
 		if at := strings.LastIndexByte(auth, '@'); at >= 0 {
-			if c := strings.IndexByte(auth[:at], ':'); c >= 0 && c+1 < at && auth[c+1:at] != Placeholder {
+			c := strings.IndexByte(auth[:at], ':')
+			// Ranges never overlap: a URL inside the authority of the
+			// one before is not looked at again.
+			if c >= 0 && c+1 < at && auth[c+1:at] != Placeholder && (len(out) == 0 || start+c+1 >= out[len(out)-1][1]) {
 				out = append(out, [2]int{start + c + 1, start + at})
 			}
 		}
-		off = max(end, off)
 	}
 	return out
 }

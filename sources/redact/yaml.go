@@ -122,7 +122,7 @@ func (y *yamlRedactor) line(l string) string {
 		return l
 	case isBlockHeader(value):
 		y.inBlock, y.blockIndent, y.blockSecret = true, col, secret
-		return String(l)
+		return prefix + content[:valueAt] + String(content[valueAt:]) + cr
 	case secret:
 		return head + Placeholder + cr
 	}
