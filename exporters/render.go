@@ -90,7 +90,11 @@ func (textFormatter) FormatRender(w io.Writer, r *RenderReport) error {
 		fmt.Fprintf(&b, "render --check: %s in %s\n", summary("to create", "to update"), text(r.Dir))
 	case r.Failed:
 		if len(r.Written) > 0 {
-			fmt.Fprintf(&b, "render: wrote %s before failing\n", text(strings.Join(r.Written, ", ")))
+			written := make([]string, len(r.Written))
+			for i, f := range r.Written {
+				written[i] = text(f)
+			}
+			fmt.Fprintf(&b, "render: wrote %s before failing\n", strings.Join(written, ", "))
 		}
 	case r.Applied:
 		for _, f := range r.Written {

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/driftmap/driftmap/sources/redact"
 )
 
 // No UnifiedDiff case prints a planted secret, whatever -update-render
@@ -62,4 +64,29 @@ func TestRedactHunks(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
 		}
 	}
+}
+
+// FuzzUnifiedDiff checks that UnifiedDiff never panics and prints no line
+// of either file that redact.YAMLLines did not give it: every hunk line
+// is a redacted line of old (context, removed) or new (added).
+func FuzzUnifiedDiff(f *testing.F) {
+	f.Add([]byte("name: x\napi_key: a\nport: 1\n"), []byte("name: x\napi_key: a\nport: 2\n"))
+	f.Add([]byte("a\nb"), []byte("a\nc\n"))
+	f.Add([]byte(""), []byte("token: x\n"))
+	f.Fuzz(func(t *testing.T, old, new []byte) {
+		d := UnifiedDiff("m.yaml", old, new)
+		shown := map[string]bool{}
+		for _, l := range append(redact.YAMLLines(old), redact.YAMLLines(new)...) {
+			shown[l] = true
+		}
+		lines := strings.Split(strings.TrimSuffix(d, "\n"), "\n")
+		for i, l := range lines {
+			if i < 2 || l == "" || strings.HasPrefix(l, "@@ ") || strings.HasPrefix(l, `\ No newline`) {
+				continue
+			}
+			if !shown[l[1:]] {
+				t.Fatalf("line %q is no redacted line of either file:\n%s", l, d)
+			}
+		}
+	})
 }
