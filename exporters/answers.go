@@ -24,16 +24,17 @@ import (
 // Below maxImpactIndent levels the indentation stops growing and each
 // line names its parent instead: "(distance 40, under service:s39)". A
 // line with im.Note follows the first line when the note is set. The
-// output is linear in the answer.
+// output is linear in the answer, and every value is scrubbed and escaped
+// (see text).
 func (textFormatter) FormatImpact(w io.Writer, im *queries.Impact) error {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "impact of removing %s\n", im.Target)
+	fmt.Fprintf(&b, "impact of removing %s\n", text(im.Target))
 	if im.Note != "" {
-		b.WriteString(im.Note)
+		b.WriteString(text(im.Note))
 		b.WriteString("\n")
 	}
 	if len(im.Affected) == 0 {
-		fmt.Fprintf(&b, "nothing depends on %s\n", im.Target)
+		fmt.Fprintf(&b, "nothing depends on %s\n", text(im.Target))
 		_, err := w.Write(b.Bytes())
 		return err
 	}
@@ -123,19 +124,20 @@ func writeAffected(b *bytes.Buffer, a queries.Affected, parent string, depth int
 func hasVia(a queries.Affected) bool { return a.Via.From != "" || a.Via.To != "" }
 
 // affectedLine is `<id>  (distance N) via <kind> at <evidence>`, or
-// `<id>  (distance N, under PARENT) via ...` when under is set.
+// `<id>  (distance N, under PARENT) via ...` when under is set, each value
+// scrubbed and escaped (see text).
 func affectedLine(a queries.Affected, under string) string {
-	s := fmt.Sprintf("%s  (distance %d)", a.ID, a.Distance)
+	s := fmt.Sprintf("%s  (distance %d)", text(a.ID), a.Distance)
 	if under != "" {
-		s = fmt.Sprintf("%s  (distance %d, under %s)", a.ID, a.Distance, under)
+		s = fmt.Sprintf("%s  (distance %d, under %s)", text(a.ID), a.Distance, text(under))
 	}
 	if !hasVia(a) {
 		return s
 	}
 	e := a.Via
-	s += " via " + string(e.Kind)
+	s += " via " + text(string(e.Kind))
 	if len(e.Evidence) > 0 {
-		s += " at " + e.Evidence[0].String()
+		s += " at " + evidenceText(e.Evidence[0])
 	}
 	return s
 }
@@ -181,17 +183,18 @@ func (jsonFormatter) FormatImpact(w io.Writer, im *queries.Impact) error {
 //	  -> service:tts [requires] instance.yaml:8 services.voice-agent.requires[0] "tts"
 //
 // with each edge's first piece of evidence and a count of the others, or
-// `<from> does not depend on <to>` when there is no path.
+// `<from> does not depend on <to>` when there is no path. Every value is
+// scrubbed and escaped (see text).
 func (textFormatter) FormatWhy(w io.Writer, y *queries.Why) error {
 	var b bytes.Buffer
 	if y.Path == nil {
-		fmt.Fprintf(&b, "%s does not depend on %s\n", y.From, y.To)
+		fmt.Fprintf(&b, "%s does not depend on %s\n", text(y.From), text(y.To))
 	} else {
-		b.WriteString(y.From + "\n")
+		b.WriteString(text(y.From) + "\n")
 		for _, e := range y.Path {
-			fmt.Fprintf(&b, "  -> %s [%s]", e.To, e.Kind)
+			fmt.Fprintf(&b, "  -> %s [%s]", text(e.To), text(string(e.Kind)))
 			if len(e.Evidence) > 0 {
-				b.WriteString(" " + e.Evidence[0].String())
+				b.WriteString(" " + evidenceText(e.Evidence[0]))
 			}
 			if n := len(e.Evidence) - 1; n > 0 {
 				fmt.Fprintf(&b, " (+%d more)", n)

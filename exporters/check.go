@@ -56,15 +56,17 @@ func (f textFormatter) severity(s queries.Severity) string {
 //	file:line: severity: message [rule]
 //
 // then a blank line and a summary. The format is fixed: scripts grep it.
-// Every piece of evidence is in the JSON output.
+// Every piece of evidence is in the JSON output. Each value is scrubbed
+// and its control characters escaped (see text), so every finding is one
+// line.
 func (f textFormatter) FormatCheck(w io.Writer, r *Report) error {
 	var b bytes.Buffer
 	for _, fd := range r.Findings {
 		if loc := findingLocation(fd); loc != "" {
-			b.WriteString(loc)
+			b.WriteString(text(loc))
 			b.WriteString(": ")
 		}
-		fmt.Fprintf(&b, "%s: %s [%s]\n", f.severity(fd.Severity), fd.Message, fd.Rule)
+		fmt.Fprintf(&b, "%s: %s [%s]\n", f.severity(fd.Severity), text(fd.Message), text(fd.Rule))
 	}
 	if len(r.Findings) > 0 {
 		b.WriteString("\n")

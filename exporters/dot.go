@@ -7,7 +7,6 @@ import (
 	"maps"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/emicklei/dot"
@@ -61,8 +60,11 @@ func nodeShape(k graph.Kind) string {
 // nodeLabel is the node's name; for paths (wrappers, files, directories)
 // the base name with the directory on a second line. A state that is not
 // the kind's normal one is added on its own line, so the drawing reads
-// right without colour.
+// right without colour. The name is scrubbed before it is split, since
+// splitting could cut a secret (a URL's user:pass@) out of what scrub
+// recognises.
 func nodeLabel(n graph.Node) string {
+	n.Name = scrub(n.Name)
 	label := n.Name
 	switch n.Kind {
 	case graph.Wrapper, graph.File, graph.Directory, graph.Manifest, graph.Artifact:
@@ -135,7 +137,7 @@ func (dotFormatter) FormatGraph(w io.Writer, g *graph.Graph, worst map[string]qu
 		if len(e.Evidence) > 0 {
 			ev := make([]string, len(e.Evidence))
 			for i, x := range e.Evidence {
-				ev[i] = x.String()
+				ev[i] = scrubEvidence(x).String()
 			}
 			de.Attr("tooltip", strings.Join(ev, "\n"))
 		}
@@ -207,7 +209,8 @@ func styleNode(dn dot.Node, n graph.Node, worst map[string]queries.Severity) {
 // (Graph.GetID, Node.ID, Edge.From, Edge.To, GetAttributes) and lays it
 // out as Graph.Write does (subgraphs, then graph attributes, then nodes,
 // then edges; attributes sorted by name and quoted with %q), only with
-// the quoted node IDs as node names. Should the library ever write node
+// the quoted node IDs as node names, and every name and value scrubbed
+// (dotString). Should the library ever write node
 // IDs, the writer can go.
 type dotDoc struct {
 	root     *dot.Graph
@@ -234,16 +237,16 @@ func (d *dotDoc) write(b *bytes.Buffer) {
 		fmt.Fprintf(b, "\tsubgraph %s {\n", c.graph.GetID())
 		writeGraphAttrs(b, "\t\t", c.graph.GetAttributes())
 		for _, n := range c.nodes {
-			writeStatement(b, "\t\t", strconv.Quote(n.ID()), n.GetAttributes())
+			writeStatement(b, "\t\t", dotString(n.ID()), n.GetAttributes())
 		}
 		b.WriteString("\t}\n")
 	}
 	writeGraphAttrs(b, "\t", d.root.GetAttributes())
 	for _, n := range d.nodes {
-		writeStatement(b, "\t", strconv.Quote(n.ID()), n.GetAttributes())
+		writeStatement(b, "\t", dotString(n.ID()), n.GetAttributes())
 	}
 	for _, e := range d.edges {
-		writeStatement(b, "\t", strconv.Quote(e.From().ID())+op+strconv.Quote(e.To().ID()), e.GetAttributes())
+		writeStatement(b, "\t", dotString(e.From().ID())+op+dotString(e.To().ID()), e.GetAttributes())
 	}
 	b.WriteString("}\n")
 }
@@ -279,7 +282,9 @@ func writeStatement(b *bytes.Buffer, indent, stmt string, attrs map[string]any) 
 }
 
 // dotValue writes an attribute value as emicklei/dot does: HTML between
-// angle brackets, a Literal as is, anything else quoted.
+// angle brackets, a Literal as is, anything else quoted, and scrubbed
+// (see dotString). FormatGraph sets only plain values, so no value read
+// from a file is ever written as HTML or a Literal.
 func dotValue(v any) string {
 	switch v := v.(type) {
 	case dot.HTML:
@@ -287,8 +292,8 @@ func dotValue(v any) string {
 	case dot.Literal:
 		return string(v)
 	case string:
-		return strconv.Quote(v)
+		return dotString(v)
 	default:
-		return strconv.Quote(fmt.Sprint(v))
+		return dotString(fmt.Sprint(v))
 	}
 }

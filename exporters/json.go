@@ -55,8 +55,8 @@ func toEdgesJSON(es []graph.Edge) []edgeJSON {
 }
 
 // writeJSON encodes v indented by two spaces, with a trailing newline and
-// without HTML escaping (so "->" and "<" stay readable), and writes it to
-// w in one call.
+// without HTML escaping (so "->" and "<" stay readable), scrubs every
+// string in it (see scrubJSON), and writes it to w in one call.
 func writeJSON(w io.Writer, v any) error {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -65,6 +65,10 @@ func writeJSON(w io.Writer, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(b.Bytes())
+	doc, err := scrubJSON(b.Bytes())
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(doc)
 	return err
 }

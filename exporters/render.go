@@ -40,7 +40,8 @@ type RenderReport struct {
 // each change followed by its unified diff with Diff; then, with Check,
 // the summary of what would change; when Applied, a "wrote FILE" line
 // per file written and the summary of what changed; when Failed, the
-// files written before the failure.
+// files written before the failure. Every value is scrubbed and escaped
+// (see text), and the diffs are redacted (see render.UnifiedDiff).
 func (textFormatter) FormatRender(w io.Writer, r *RenderReport) error {
 	var b bytes.Buffer
 	counts := map[render.Action]int{}
@@ -54,29 +55,31 @@ func (textFormatter) FormatRender(w io.Writer, r *RenderReport) error {
 		case render.Unchanged:
 			continue
 		case render.Broken:
-			fmt.Fprintf(&b, "%s: cannot be rendered: %s\n", p.File, p.Err)
+			fmt.Fprintf(&b, "%s: cannot be rendered: %s\n", text(p.File), text(p.Err))
 			continue
 		case render.Extra:
 			verb := "no service renders it; --prune retires it"
 			if r.Prune {
 				verb = "no service renders it; retire it to .retired/"
 			}
-			fmt.Fprintf(&b, "%s: %s\n", p.File, verb)
+			fmt.Fprintf(&b, "%s: %s\n", text(p.File), verb)
 		case render.Create:
-			fmt.Fprintf(&b, "%s: missing; render creates it\n", p.File)
+			fmt.Fprintf(&b, "%s: missing; render creates it\n", text(p.File))
 		case render.Update:
 			parts := make([]string, 0, len(p.Diffs))
 			for _, d := range p.Diffs {
-				parts = append(parts, fmt.Sprintf("%s is %s, render writes %s", d.Field, d.Have, d.Want))
+				parts = append(parts, fmt.Sprintf("%s is %s, render writes %s", text(d.Field), text(d.Have), text(d.Want)))
 			}
-			fmt.Fprintf(&b, "%s: %s\n", p.File, strings.Join(parts, "; "))
+			fmt.Fprintf(&b, "%s: %s\n", text(p.File), strings.Join(parts, "; "))
 		}
 		if r.Diff {
 			var newData []byte
 			if p.Action != render.Extra {
 				newData = p.New
 			}
-			b.WriteString(render.UnifiedDiff(p.File, p.Old, newData))
+			// UnifiedDiff redacts the lines it shows; textLines scrubs
+			// and escapes each once more, as every text value is.
+			b.WriteString(textLines(render.UnifiedDiff(text(p.File), p.Old, newData)))
 		}
 	}
 	summary := func(create, update string) string {
@@ -91,16 +94,20 @@ func (textFormatter) FormatRender(w io.Writer, r *RenderReport) error {
 	}
 	switch {
 	case r.Check:
-		fmt.Fprintf(&b, "render --check: %s in %s\n", summary("to create", "to update"), r.Dir)
+		fmt.Fprintf(&b, "render --check: %s in %s\n", summary("to create", "to update"), text(r.Dir))
 	case r.Failed:
 		if len(r.Written) > 0 {
-			fmt.Fprintf(&b, "render: wrote %s before failing\n", strings.Join(r.Written, ", "))
+			written := make([]string, len(r.Written))
+			for i, f := range r.Written {
+				written[i] = text(f)
+			}
+			fmt.Fprintf(&b, "render: wrote %s before failing\n", strings.Join(written, ", "))
 		}
 	case r.Applied:
 		for _, f := range r.Written {
-			fmt.Fprintf(&b, "wrote %s\n", f)
+			fmt.Fprintf(&b, "wrote %s\n", text(f))
 		}
-		fmt.Fprintf(&b, "render: %s in %s\n", summary("created", "updated"), r.Dir)
+		fmt.Fprintf(&b, "render: %s in %s\n", summary("created", "updated"), text(r.Dir))
 	}
 	_, err := w.Write(b.Bytes())
 	return err

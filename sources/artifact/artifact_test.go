@@ -118,6 +118,28 @@ func TestCheckArtifactsCopy(t *testing.T) {
 		},
 		secrets: []string{"OLD111", "NEW111", "OLD222", "NEW222", "OLD333", "NEW333"},
 	}, {
+		name: "keys outside the old fixed list, command lines and URLs never show their values",
+		files: map[string]string{
+			in: "network: {openai_key: sk-OLD111, Authorization: Bearer OLD222, dsn: OLD333, private: OLD444, sentry_dsn: OLD555,\n" +
+				"  db_url: 'postgres://admin:OLD666@db/x', cmd: /opt/bin/tool --password=OLD777, args: [mysql, -p, OLD888], ok: a, instance_key: k1}\n",
+			out: "network: {openai_key: sk-NEW111, Authorization: Bearer NEW222, dsn: NEW333, private: NEW444, sentry_dsn: NEW555,\n" +
+				"  db_url: 'postgres://admin:NEW666@db/x', cmd: /opt/bin/tool --password=NEW777, args: [mysql, -p, NEW888], ok: b, instance_key: k2}\n",
+		},
+		state: Drift,
+		differences: []string{
+			"key network.Authorization differs (value hidden)",
+			"key network.args[2] differs (value hidden)",
+			"key network.cmd differs (value hidden)",
+			"key network.db_url differs (value hidden)",
+			"key network.dsn differs (value hidden)",
+			`key network.instance_key: "k1" in input, "k2" in output`,
+			`key network.ok: "a" in input, "b" in output`,
+			"key network.openai_key differs (value hidden)",
+			"key network.private differs (value hidden)",
+			"key network.sentry_dsn differs (value hidden)",
+		},
+		secrets: []string{"OLD111", "NEW111", "OLD222", "NEW222", "OLD333", "NEW333", "OLD444", "NEW444", "OLD555", "NEW555", "OLD666", "NEW666", "OLD777", "NEW777", "OLD888", "NEW888"},
+	}, {
 		name: "a secret value found elsewhere is hidden too",
 		files: map[string]string{
 			in:  "api_key: sk-live-abcdef\nheader: Bearer sk-live-abcdef\n",

@@ -125,7 +125,7 @@ func (d *differ) format(r diffRec, secrets []string) string {
 	case diffOnlyRight:
 		return key + ": " + d.onlyRight
 	}
-	if r.hidden || holdsSecret(r.a, secrets) || holdsSecret(r.b, secrets) {
+	if r.hidden || holdsSecret(r.a, secrets) || holdsSecret(r.b, secrets) || holdsCredential(r.a) || holdsCredential(r.b) {
 		return key + " differs (value hidden)"
 	}
 	return fmt.Sprintf("%s: %s %s, %s %s", key, show(r.a), d.leftIn, show(r.b), d.rightIn)
@@ -143,6 +143,14 @@ func holdsSecret(v any, secrets []string) bool {
 		}
 	}
 	return false
+}
+
+// holdsCredential reports whether v is a string with a credential-like
+// part (a command line's --password=X, a URL's user:pass@): shown
+// redacted, the two sides could read the same.
+func holdsCredential(v any) bool {
+	s, ok := v.(string)
+	return ok && redact.String(s) != s
 }
 
 func (d *differ) add(p *keyPath, kind diffKind, a, b any, hidden bool) {
@@ -248,6 +256,7 @@ func (d *differ) maps(a, b map[string]any, p *keyPath, depth int, hide bool) {
 }
 
 func (d *differ) lists(a, b []any, p *keyPath, depth int, hide bool) {
+	sa, sb := secretArgs(a), secretArgs(b)
 	for i := range max(len(a), len(b)) {
 		cp := &keyPath{parent: p, index: i, isIndex: true}
 		switch {
@@ -256,7 +265,7 @@ func (d *differ) lists(a, b []any, p *keyPath, depth int, hide bool) {
 		case i >= len(a):
 			d.add(cp, diffOnlyRight, nil, nil, true)
 		default:
-			d.walk(a[i], b[i], cp, depth+1, hide || secretArg(a, i) || secretArg(b, i))
+			d.walk(a[i], b[i], cp, depth+1, hide || sa[i] || sb[i])
 		}
 		if d.visits > maxNodes {
 			return
@@ -306,23 +315,26 @@ func (p *keyPath) String(secrets []string) string {
 	return b.String()
 }
 
-// secretArg reports whether list[i] may hold a credential (see
-// redact.Arg); a word that is not a string holds none.
-func secretArg(list []any, i int) bool {
-	w, ok := list[i].(string)
-	if !ok {
-		return false
+// secretArgs reports, for each element of list read as a command line,
+// whether it may hold a credential (see redact.Args: --token X, mysql
+// -pX, a URL's password); an element that is not a string holds none.
+func secretArgs(list []any) []bool {
+	words := make([]string, len(list))
+	for i, e := range list {
+		words[i], _ = e.(string)
 	}
-	prev := ""
-	if i > 0 {
-		prev, _ = list[i-1].(string)
+	out := redact.Args(words)
+	for i, e := range list {
+		if _, ok := e.(string); !ok {
+			out[i] = false
+		}
 	}
-	return redact.Arg(prev, w)
+	return out
 }
 
 // secretStrings returns every string that may be a credential in v: the
 // strings under credential-like keys and secret arguments (see
-// secretArg), and the value part of NAME=value arguments.
+// secretArgs), and the value part of NAME=value arguments.
 func secretStrings(v any) []string {
 	var out []string
 	visits := 0
@@ -342,8 +354,9 @@ func secretStrings(v any) []string {
 				walk(cv[k], hide || redact.Name(k), depth+1)
 			}
 		case []any:
+			args := secretArgs(cv)
 			for i, e := range cv {
-				secret := hide || secretArg(cv, i)
+				secret := hide || args[i]
 				if s, ok := e.(string); ok && secret {
 					if _, val, has := strings.Cut(s, "="); has && !hide {
 						out = append(out, val)

@@ -37,7 +37,7 @@ func (p *plistParser) program(dict map[string]any) {
 		if len(argv) == 0 {
 			return
 		}
-		p.job.Program = argv[0].val
+		p.job.Program = redact.String(argv[0].val)
 		p.exec(argv[0], argv[1:], p.search, p.cwd, 0)
 		return
 	}
@@ -58,7 +58,7 @@ func (p *plistParser) program(dict map[string]any) {
 	if len(argv) > 0 {
 		rest = argv[1:]
 	}
-	p.job.Program = s
+	p.job.Program = redact.String(s) // a command line may hold a credential
 	p.exec(arg{val: s, key: "Program", line: line}, rest, p.search, p.cwd, 0)
 }
 

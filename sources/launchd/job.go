@@ -25,7 +25,8 @@ type Job struct {
 	LabelLine int
 	Disabled  bool // Disabled: true
 	// Program is the executable launchd runs, as written: Program, or
-	// ProgramArguments[0] when Program is absent.
+	// ProgramArguments[0] when Program is absent; a credential-like part
+	// of it (Program holding a whole command line) is redacted.
 	Program string
 	// Targets lists the hard targets in plist order.
 	Targets []record.Target

@@ -245,8 +245,13 @@ func splitSearch(s, home string) []string {
 // dir otherwise (a script named by an interpreter's operand); a relative
 // path with a slash resolves against dir. Words holding an expansion
 // other than ~ and $HOME, and relative words when dir is unknown, are
-// skipped.
+// skipped. A word holding a credential-like part (a whole command line
+// written as Program: "/opt/bin/tool --password=X") is recorded, path and
+// token, as redact.String shows it: launchd would look for a file of that
+// name, which is missing either way, and the record never holds the
+// secret.
 func (p *plistParser) addPath(k record.TargetKind, a arg, search []string, dir string) {
+	a.val = redact.String(a.val)
 	e, ok := rootfs.Expand(a.val, p.home)
 	if !ok || e == "" {
 		return

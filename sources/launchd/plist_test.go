@@ -914,6 +914,12 @@ func TestParsePlistSecrets(t *testing.T) {
 		{label, argv("/bin/sh", "-c", "export API_TOKEN=SECRETVALUE; /x/run")},
 		{label, argv("/bin/sh", "-c", "cat <<SECRETVALUE")},
 		{label, `<key>EnvironmentVariables</key><dict><key>API_KEY</key><integer>12345</integer></dict>`, argv("/x/run")},
+		// A whole command line written as Program or ProgramArguments[0].
+		{label, str("Program", "/opt/bin/tool --password=SECRETVALUE")},
+		{label, str("Program", "/opt/bin/tool --token SECRETVALUE --port 1")},
+		{label, argv("/opt/bin/mysql -u root -pSECRETVALUE")},
+		{label, argv("/usr/bin/python3", "/x/app.py https://u:SECRETVALUE@host/")},
+		{label, str("WorkingDirectory", "/x --api-key SECRETVALUE"), argv("/x/run")},
 	}
 	for i, body := range bodies {
 		job, probs := ParsePlist(xmlPlist(body...), "t.plist", testHome)
@@ -924,6 +930,19 @@ func TestParsePlistSecrets(t *testing.T) {
 		if len(job.Targets) == 0 {
 			t.Errorf("case %d: no targets", i)
 		}
+	}
+}
+
+// A Program that holds a command line keeps its readable part: the
+// finding still names the tool.
+func TestParsePlistProgramRedacted(t *testing.T) {
+	job, _ := ParsePlist(xmlPlist(label, str("Program", "/opt/bin/tool --password=SECRETVALUE")), "t.plist", testHome)
+	const want = "/opt/bin/tool --password=<redacted>"
+	if job.Program != want {
+		t.Errorf("Program = %q, want %q", job.Program, want)
+	}
+	if len(job.Targets) != 1 || job.Targets[0].Path != want || job.Targets[0].Evidence.Token != want {
+		t.Errorf("targets = %+v, want one exec target %q", job.Targets, want)
 	}
 }
 

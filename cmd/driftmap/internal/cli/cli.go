@@ -20,6 +20,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/driftmap/driftmap/exporters"
 	"github.com/driftmap/driftmap/sources"
 )
 
@@ -99,9 +100,9 @@ func (c *ctx) fail(err error) int {
 	case errors.As(err, &se):
 		hint = se.Hint
 	}
-	fmt.Fprintf(c.env.Stderr, "driftmap: error: %s\n", msg)
+	fmt.Fprintf(c.env.Stderr, "driftmap: error: %s\n", exporters.Text(msg))
 	if hint != "" {
-		fmt.Fprintf(c.env.Stderr, "driftmap: hint: %s\n", hint)
+		fmt.Fprintf(c.env.Stderr, "driftmap: hint: %s\n", exporters.Text(hint))
 	}
 	return ExitUsage
 }

@@ -103,7 +103,7 @@ func runGraph(c *ctx, args []string) int {
 			return c.fail(notFound(err))
 		}
 		if note != "" {
-			fmt.Fprintf(c.env.Stderr, "driftmap: note: %s\n", note)
+			fmt.Fprintf(c.env.Stderr, "driftmap: note: %s\n", exporters.Text(note))
 		}
 		g = g.Subgraph(g.Neighbourhood(id, c.o.depth))
 	}
@@ -189,7 +189,7 @@ func runWhy(c *ctx, args []string) int {
 			return c.fail(notFound(err))
 		}
 		if note != "" {
-			fmt.Fprintf(c.env.Stderr, "driftmap: note: %s\n", note)
+			fmt.Fprintf(c.env.Stderr, "driftmap: note: %s\n", exporters.Text(note))
 		}
 		ids[i] = id
 	}
