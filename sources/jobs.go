@@ -77,10 +77,10 @@ func (ld *loader) loadLaunchd() {
 	}
 	var live, rest []loadedJob
 	for _, f := range files {
-		data, err := ld.fs.ReadFile(f.path)
+		data, err := ld.fs.ReadFile(f.path, rootfs.MaxPlist)
 		if err != nil {
 			if ld.inScope("", f.path) {
-				ld.probs = append(ld.probs, record.Problem{File: f.path, Message: "cannot read: " + rootfs.Reason(err)})
+				ld.readProblem(f.path, err)
 			}
 			continue
 		}

@@ -63,7 +63,7 @@ func Load(opts Options) (*Snapshot, error) {
 		ld.fs = rootfs.RootFS{Dir: opts.Root}
 	}
 	cfg := filepath.Join(opts.Workspace, sanctum.ConfigFile)
-	if data, ok := ld.readOptional(cfg, os.ReadFile); ok {
+	if data, ok := ld.readOptional(cfg, hostReader(rootfs.MaxYAML)); ok {
 		ld.probs = append(ld.probs, sanctum.ApplyConfig(&ld.l, data, cfg)...)
 	}
 	if opts.LabelPrefixes != nil {
@@ -114,16 +114,34 @@ func NormName(s string) string { return strings.ReplaceAll(strings.TrimSpace(s),
 func norm(s string) string { return NormName(s) }
 
 // readOptional reads a file that may be absent: absence is silent, any
-// other error is a record.Problem.
+// other error is a record.Problem (see readProblem).
 func (ld *loader) readOptional(file string, read func(string) ([]byte, error)) ([]byte, bool) {
 	data, err := read(file)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			ld.probs = append(ld.probs, record.Problem{File: file, Message: "cannot read: " + rootfs.Reason(err)})
+			ld.readProblem(file, err)
 		}
 		return nil, false
 	}
 	return data, true
+}
+
+// readProblem records why file could not be read: "cannot be read
+// (permission denied)", "not a regular file (a FIFO)", "larger than
+// 16 MiB; ..." (see rootfs.Describe).
+func (ld *loader) readProblem(file string, err error) {
+	ld.probs = append(ld.probs, record.Problem{File: file, Message: rootfs.Describe(err)})
+}
+
+// hostReader reads workspace files, by the root's rules (see
+// rootfs.ReadHostFile).
+func hostReader(max int64) func(string) ([]byte, error) {
+	return func(name string) ([]byte, error) { return rootfs.ReadHostFile(name, max) }
+}
+
+// rootReader reads files inside the root with the cap max.
+func (ld *loader) rootReader(max int64) func(string) ([]byte, error) {
+	return func(name string) ([]byte, error) { return ld.fs.ReadFile(name, max) }
 }
 
 func (ld *loader) load() {
@@ -194,7 +212,7 @@ func (ld *loader) defineService(name, origin string, ev graph.Evidence) *graph.N
 
 func (ld *loader) loadCatalog() {
 	file := filepath.Join(ld.l.Workspace, filepath.FromSlash(ld.l.Catalog))
-	data, ok := ld.readOptional(file, os.ReadFile)
+	data, ok := ld.readOptional(file, hostReader(rootfs.MaxFleet))
 	if !ok {
 		return
 	}
@@ -235,7 +253,7 @@ func (ld *loader) loadInstance() {
 	if !ok {
 		return
 	}
-	data, ok := ld.readOptional(p, ld.fs.ReadFile)
+	data, ok := ld.readOptional(p, ld.rootReader(rootfs.MaxFleet))
 	if !ok {
 		return
 	}
@@ -305,9 +323,9 @@ func (ld *loader) loadManifests() {
 			continue
 		}
 		file := path.Join(dir, name)
-		data, err := ld.fs.ReadFile(file)
+		data, err := ld.fs.ReadFile(file, rootfs.MaxYAML)
 		if err != nil {
-			ld.probs = append(ld.probs, record.Problem{File: file, Message: "cannot read: " + rootfs.Reason(err)})
+			ld.readProblem(file, err)
 			continue
 		}
 		m, probs := sanctum.ParseManifest(data, file)

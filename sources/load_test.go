@@ -192,11 +192,11 @@ func (f faultFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return f.FS.ReadDir(name)
 }
 
-func (f faultFS) ReadFile(name string) ([]byte, error) {
+func (f faultFS) ReadFile(name string, max int64) ([]byte, error) {
 	if err, ok := f.fail[name]; ok {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	return f.FS.ReadFile(name)
+	return f.FS.ReadFile(name, max)
 }
 
 func TestReadErrorsBecomeProblems(t *testing.T) {
@@ -221,9 +221,9 @@ func TestReadErrorsBecomeProblems(t *testing.T) {
 	}
 	want := []string{
 		"/Library/LaunchDaemons: cannot read directory: permission denied",
-		"/Users/bert/.sanctum/bin/w: cannot read: permission denied",
-		"/Users/bert/.sanctum/instance.yaml: cannot read: input/output error",
-		"/Users/bert/Library/LaunchAgents/com.sanctum.a.plist: cannot read: permission denied",
+		"/Users/bert/.sanctum/bin/w: cannot be read (permission denied)",
+		"/Users/bert/.sanctum/instance.yaml: cannot be read (input/output error)",
+		"/Users/bert/Library/LaunchAgents/com.sanctum.a.plist: cannot be read (permission denied)",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -6,8 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/driftmap/driftmap/sources/rootfs"
 )
@@ -17,25 +17,24 @@ import (
 // it. Every write stays inside the manifests directory dir (a path inside
 // root):
 //
-//   - dir must not be reached through a symlink, and no manifest to be
-//     written may be a symlink: either is refused before anything is
-//     written;
-//   - dir is created when missing;
+//   - dir must not be reached through a symlink (each component that
+//     exists is looked at, through rootfs, from the root down), and no
+//     manifest to be written may be a symlink: either is refused before
+//     anything is written;
+//   - dir is created when missing, through an os.Root on root, so that
+//     not even a tree changed under our feet can make it leave root;
 //   - each file is written to a temporary file in dir, synced, then
-//     renamed over the old one, through an os.Root so no path can leave
-//     dir;
+//     renamed over the old one, through an os.Root on dir so no path can
+//     leave dir;
 //   - with prune, Extra manifests are moved (never deleted) to
 //     dir/.retired/NAME.retired-DATE, where date is YYYY-MM-DD.
 //
 // It returns the files it wrote or moved, in plan order.
 func Apply(root, dir string, plan []Planned, prune bool, date string) ([]string, error) {
 	fsys := rootfs.RootFS{Dir: root}
-	physical, err := rootfs.Resolve(fsys, dir)
-	if err != nil {
-		return nil, fmt.Errorf("cannot resolve manifests directory %s: %v", dir, err)
-	}
-	if physical != dir {
-		return nil, &RefusedError{fmt.Sprintf("manifests directory %s is reached through a symlink (it resolves to %s); refusing to write through it", dir, physical)}
+	dir = rootfs.Clean(dir)
+	if err := checkDir(fsys, dir); err != nil {
+		return nil, err
 	}
 	var work []Planned
 	for _, p := range plan {
@@ -61,11 +60,21 @@ func Apply(root, dir string, plan []Planned, prune bool, date string) ([]string,
 	if len(work) == 0 {
 		return nil, nil
 	}
-	hostDir := filepath.Join(root, filepath.FromSlash(dir))
-	if err := os.MkdirAll(hostDir, 0o755); err != nil {
+	// Directories are opened as "NAME/.", so that a FIFO in their place
+	// fails at once instead of blocking the open (see rootfs).
+	top, err := os.OpenRoot(root + "/.")
+	if err != nil {
 		return nil, err
 	}
-	r, err := os.OpenRoot(hostDir)
+	defer top.Close()
+	rel := "."
+	if dir != "/" {
+		rel = dir[1:]
+	}
+	if err := top.MkdirAll(rel, 0o755); err != nil {
+		return nil, err
+	}
+	r, err := top.OpenRoot(rel + "/.")
 	if err != nil {
 		return nil, err
 	}
@@ -87,6 +96,36 @@ func Apply(root, dir string, plan []Planned, prune bool, date string) ([]string,
 		done = append(done, p.File)
 	}
 	return done, nil
+}
+
+// checkDir refuses a manifests directory dir (clean, inside the root) that
+// is reached through a symlink or is not a directory. It looks at every
+// component from the root down, stopping at the first that does not
+// exist: the rest Apply creates.
+func checkDir(fsys rootfs.RootFS, dir string) error {
+	p := "/"
+	for _, c := range strings.Split(strings.TrimPrefix(dir, "/"), "/") {
+		if c == "" {
+			continue
+		}
+		p = path.Join(p, c)
+		fi, err := fsys.Lstat(p)
+		switch {
+		case rootfs.IsNotExist(err):
+			return nil
+		case err != nil:
+			return fmt.Errorf("cannot resolve manifests directory %s: %v", dir, rootfs.Reason(err))
+		case fi.Mode()&fs.ModeSymlink != 0:
+			physical, err := rootfs.Resolve(fsys, dir)
+			if err != nil {
+				return &RefusedError{fmt.Sprintf("manifests directory %s is reached through a symlink (%s), which leads nowhere inside the root; refusing to write through it", dir, p)}
+			}
+			return &RefusedError{fmt.Sprintf("manifests directory %s is reached through a symlink (it resolves to %s); refusing to write through it", dir, physical)}
+		case !fi.IsDir():
+			return fmt.Errorf("manifests directory %s: %s is not a directory", dir, p)
+		}
+	}
+	return nil
 }
 
 // RefusedError is a write Apply refused for safety; nothing was written.
