@@ -288,32 +288,51 @@ func (ld *loader) loadInstance() {
 	}
 }
 
-// sourceDir records a configured source directory and returns its path
-// inside root and its entries, read once; ok is false when it does not
-// exist (or cannot be named).
-func (ld *loader) sourceDir(name, configured string) (string, []fs.DirEntry, bool) {
+// sourceDir records a configured source directory (name is what
+// messages call it, key its driftmap.yaml key) and returns its path
+// inside root and its entries, read once; ok is false when it cannot be
+// listed. A directory that does not exist is recorded as such (and
+// expected when expectable and the machine has a constellation); one
+// that cannot be listed, or whose path leads through a symlink to
+// nowhere inside the root, gets a Reason that says so.
+func (ld *loader) sourceDir(name, key, configured string, expectable bool) (string, []fs.DirEntry, bool) {
 	p, ok := ld.l.InRoot(configured)
 	if !ok {
 		return "", nil, false
 	}
-	ev := graph.Evidence{File: p, Key: name + " (default)", Token: configured}
-	if pos, ok := ld.l.Set[name]; ok {
-		ev = graph.Evidence{File: pos.File, Line: pos.Line, Key: name, Token: configured}
+	ev := graph.Evidence{File: p, Key: key + " (default)", Token: configured}
+	if pos, ok := ld.l.Set[key]; ok {
+		ev = graph.Evidence{File: pos.File, Line: pos.Line, Key: key, Token: configured}
 	}
 	entries, err := ld.fs.ReadDir(p)
-	exists := err == nil
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		ld.probs = append(ld.probs, record.Problem{File: p, Message: "cannot read directory: " + rootfs.Reason(err)})
-		exists = true // it exists but is unreadable; the problem says so
+	d := SourceDir{Name: name, Path: p, Exists: err == nil, Evidence: ev}
+	if err != nil {
+		d.Reason = ld.dirReason(p, err)
 	}
-	_, isSet := ld.l.Set[name]
-	expected := isSet || ld.inst != nil || ld.cat != nil
-	ld.dirs = append(ld.dirs, SourceDir{Name: name, Path: p, Exists: exists, Expected: expected, Evidence: ev})
-	return p, entries, exists
+	_, isSet := ld.l.Set[key]
+	d.Expected = expectable && (isSet || ld.inst != nil || ld.cat != nil)
+	ld.dirs = append(ld.dirs, d)
+	return p, entries, d.Exists
+}
+
+// dirReason says why directory p could not be listed, or "" when it
+// simply does not exist.
+func (ld *loader) dirReason(p string, err error) string {
+	if !errors.Is(err, fs.ErrNotExist) {
+		return rootfs.Describe(err)
+	}
+	link, target, ok := rootfs.Dangling(ld.fs, p)
+	switch {
+	case !ok:
+		return ""
+	case link == p:
+		return fmt.Sprintf("is a symlink to %s, which leads nowhere inside the root", target)
+	}
+	return fmt.Sprintf("is reached through the symlink %s -> %s, which leads nowhere inside the root", link, target)
 }
 
 func (ld *loader) loadManifests() {
-	dir, entries, ok := ld.sourceDir("manifests", ld.l.Manifests)
+	dir, entries, ok := ld.sourceDir("manifests", "manifests", ld.l.Manifests, true)
 	if !ok {
 		return
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func (ld *loader) loadWrappers() {
-	dir, entries, ok := ld.sourceDir("wrappers", ld.l.Wrappers)
+	dir, entries, ok := ld.sourceDir("wrappers", "wrappers", ld.l.Wrappers, true)
 	if !ok {
 		return
 	}
