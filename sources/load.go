@@ -57,7 +57,7 @@ func Load(opts Options) (*Snapshot, error) {
 		byAlias:    map[string]string{},
 		instanceOf: map[string]string{},
 		jobs:       map[string][]string{},
-		inProg:     map[string]bool{},
+		links:      map[string]string{},
 	}
 	if ld.fs == nil {
 		ld.fs = rootfs.RootFS{Dir: opts.Root}
@@ -97,7 +97,7 @@ type loader struct {
 	// every plist is loaded.
 	otherJobs []pendingRef
 	jobs      map[string][]string // label -> job IDs, live and disabled first
-	inProg    map[string]bool     // symlinks being resolved, for loop detection
+	links     map[string]string   // symlink node ID -> its target's node ID
 }
 
 // pendingRef is a reference resolved once every service is known.
@@ -156,6 +156,7 @@ func (ld *loader) load() {
 	ld.claimByConvention()
 	ld.loadArtifacts()
 	ld.linkManifestInputs()
+	ld.markLinks()
 }
 
 func (ld *loader) snapshot() *Snapshot {
