@@ -40,6 +40,11 @@ var fuzzTargets = []string{
 // fuzzTree builds a tree under root from data, four bytes per entry: the
 // kind (directory, file, symlink, FIFO), two bytes choosing the path and
 // one the target. It returns the paths it made, inside the root.
+//
+// The tree holds symlinks to the host's "/" and to places above the
+// root, so it is built only through real directories (madeParents) and
+// never writes through a symlink: no write can leave the temporary
+// directory.
 func fuzzTree(root, out string, data []byte) []string {
 	var made []string
 	for i := 0; i+4 <= len(data) && len(made) < 24; i += 4 {
@@ -54,13 +59,16 @@ func fuzzTree(root, out string, data []byte) []string {
 			comps[len(comps)-1] = "l"
 		}
 		p := "/" + strings.Join(comps, "/")
+		made = append(made, p)
+		if !madeParents(root, comps) {
+			continue
+		}
 		host := filepath.Join(root, filepath.FromSlash(p))
-		os.MkdirAll(filepath.Dir(host), 0o755)
+		// None of these follows a symlink in the last component.
 		switch op % 4 {
 		case 0:
 			os.Mkdir(host, 0o755)
 		case 1:
-			// O_EXCL: never open what is there (a FIFO would block).
 			if f, err := os.OpenFile(host, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err == nil {
 				f.WriteString("inside:" + p)
 				f.Close()
@@ -72,9 +80,28 @@ func fuzzTree(root, out string, data []byte) []string {
 		case 3:
 			syscall.Mkfifo(host, 0o644)
 		}
-		made = append(made, p)
 	}
 	return made
+}
+
+// madeParents makes the directories above comps under root and reports
+// whether each is a real directory (not a symlink, not a file), so that
+// creating the last component follows no symlink.
+func madeParents(root string, comps []string) bool {
+	dir := root
+	for _, c := range comps[:len(comps)-1] {
+		dir = filepath.Join(dir, c)
+		fi, err := os.Lstat(dir)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			if os.Mkdir(dir, 0o755) != nil {
+				return false
+			}
+		case err != nil || !fi.IsDir():
+			return false
+		}
+	}
+	return true
 }
 
 // plantOutside fills the directory outside the root with sentinel files
