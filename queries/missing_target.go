@@ -17,7 +17,8 @@ ProgramArguments[0] when Program is absent, looked up through the job's
 PATH when it is a bare name), the script its interpreter runs, a command
 of its "sh -c" string, its WorkingDirectory or RootDirectory. The same
 holds for a wrapper's exec and source targets and for every symlink's
-target (chains are followed; loops are reported).
+target (chains are followed; a loop, or a chain of more than 40 links,
+is reported once, where it starts or closes).
 
 Other arguments are never targets: "/health", URLs and "--config=/x" are
 data for the program, not paths launchd opens. Retired and disabled jobs
@@ -46,6 +47,8 @@ Fix the path in the plist or script, or restore the file.`,
 				why = "which does not exist"
 			case e.Kind == graph.Symlink && to.Detail == "symlink loop":
 				why = "which is a symlink loop"
+			case e.Kind == graph.Symlink && from.Detail == "symlink chain longer than 40 links":
+				why = "the first of a chain of more than 40 symlinks, which the system will not follow"
 			default:
 				continue
 			}

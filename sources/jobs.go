@@ -24,23 +24,26 @@ type plistFile struct {
 // directory (retired-*/ folders and the like).
 const maxPlistDepth = 4
 
-func (ld *loader) scanLaunchDir(dir, rel string, depth int, out *[]plistFile) {
-	entries, err := ld.fs.ReadDir(path.Join(dir, rel))
-	if err != nil {
-		// A launchd directory that does not exist is normal; one that
-		// cannot be read hides jobs, and the audit must say so.
-		if !errors.Is(err, fs.ErrNotExist) {
-			ld.probs = append(ld.probs, record.Problem{File: path.Join(dir, rel), Message: "cannot read directory: " + rootfs.Reason(err)})
-		}
-		return
-	}
+// scanLaunchDir collects the plists among entries, the listing of
+// dir/rel, walking into subdirectories.
+func (ld *loader) scanLaunchDir(dir, rel string, depth int, entries []fs.DirEntry, out *[]plistFile) {
 	for _, e := range entries {
 		name := e.Name()
 		r := path.Join(rel, name)
 		if e.IsDir() {
-			if depth < maxPlistDepth {
-				ld.scanLaunchDir(dir, r, depth+1, out)
+			if depth >= maxPlistDepth {
+				continue
 			}
+			sub, err := ld.fs.ReadDir(path.Join(dir, r))
+			if err != nil {
+				// A subdirectory that cannot be read hides jobs, and the
+				// audit must say so.
+				if !errors.Is(err, fs.ErrNotExist) {
+					ld.readProblem(path.Join(dir, r), err)
+				}
+				continue
+			}
+			ld.scanLaunchDir(dir, r, depth+1, sub, out)
 			continue
 		}
 		isPlist, retired := launchd.ClassifyName(name)
@@ -69,18 +72,20 @@ type loadedJob struct {
 func (ld *loader) loadLaunchd() {
 	var files []plistFile
 	for _, d := range ld.l.LaunchDirs {
-		p, ok := ld.l.InRoot(d)
-		if !ok {
-			continue
+		// A launchd directory that does not exist is normal (nothing is
+		// expected of it); one that cannot be read hides jobs, and the
+		// missing-directory rule says so.
+		p, entries, ok := ld.sourceDir("launchd", "launchd_dirs", d, false)
+		if ok {
+			ld.scanLaunchDir(p, "", 0, entries, &files)
 		}
-		ld.scanLaunchDir(p, "", 0, &files)
 	}
 	var live, rest []loadedJob
 	for _, f := range files {
-		data, err := ld.fs.ReadFile(f.path)
+		data, err := ld.fs.ReadFile(f.path, rootfs.MaxPlist)
 		if err != nil {
 			if ld.inScope("", f.path) {
-				ld.probs = append(ld.probs, record.Problem{File: f.path, Message: "cannot read: " + rootfs.Reason(err)})
+				ld.readProblem(f.path, err)
 			}
 			continue
 		}

@@ -57,13 +57,13 @@ func Load(opts Options) (*Snapshot, error) {
 		byAlias:    map[string]string{},
 		instanceOf: map[string]string{},
 		jobs:       map[string][]string{},
-		inProg:     map[string]bool{},
+		links:      map[string]string{},
 	}
 	if ld.fs == nil {
 		ld.fs = rootfs.RootFS{Dir: opts.Root}
 	}
 	cfg := filepath.Join(opts.Workspace, sanctum.ConfigFile)
-	if data, ok := ld.readOptional(cfg, os.ReadFile); ok {
+	if data, ok := ld.readOptional(cfg, hostReader(rootfs.MaxYAML)); ok {
 		ld.probs = append(ld.probs, sanctum.ApplyConfig(&ld.l, data, cfg)...)
 	}
 	if opts.LabelPrefixes != nil {
@@ -97,7 +97,7 @@ type loader struct {
 	// every plist is loaded.
 	otherJobs []pendingRef
 	jobs      map[string][]string // label -> job IDs, live and disabled first
-	inProg    map[string]bool     // symlinks being resolved, for loop detection
+	links     map[string]string   // symlink node ID -> its target's node ID
 
 	// unreadable are manifests (and the manifests directory) that exist
 	// but could not be read.
@@ -118,16 +118,34 @@ func NormName(s string) string { return strings.ReplaceAll(strings.TrimSpace(s),
 func norm(s string) string { return NormName(s) }
 
 // readOptional reads a file that may be absent: absence is silent, any
-// other error is a record.Problem.
+// other error is a record.Problem (see readProblem).
 func (ld *loader) readOptional(file string, read func(string) ([]byte, error)) ([]byte, bool) {
 	data, err := read(file)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			ld.probs = append(ld.probs, record.Problem{File: file, Message: "cannot read: " + rootfs.Reason(err)})
+			ld.readProblem(file, err)
 		}
 		return nil, false
 	}
 	return data, true
+}
+
+// readProblem records why file could not be read: "cannot be read
+// (permission denied)", "not a regular file (a FIFO)", "larger than
+// 16 MiB; ..." (see rootfs.Describe).
+func (ld *loader) readProblem(file string, err error) {
+	ld.probs = append(ld.probs, record.Problem{File: file, Message: rootfs.Describe(err)})
+}
+
+// hostReader reads workspace files, by the root's rules (see
+// rootfs.ReadHostFile).
+func hostReader(max int64) func(string) ([]byte, error) {
+	return func(name string) ([]byte, error) { return rootfs.ReadHostFile(name, max) }
+}
+
+// rootReader reads files inside the root with the cap max.
+func (ld *loader) rootReader(max int64) func(string) ([]byte, error) {
+	return func(name string) ([]byte, error) { return ld.fs.ReadFile(name, max) }
 }
 
 func (ld *loader) load() {
@@ -142,6 +160,7 @@ func (ld *loader) load() {
 	ld.claimByConvention()
 	ld.loadArtifacts()
 	ld.linkManifestInputs()
+	ld.markLinks()
 }
 
 func (ld *loader) snapshot() *Snapshot {
@@ -200,7 +219,7 @@ func (ld *loader) defineService(name, origin string, ev graph.Evidence) *graph.N
 
 func (ld *loader) loadCatalog() {
 	file := filepath.Join(ld.l.Workspace, filepath.FromSlash(ld.l.Catalog))
-	data, ok := ld.readOptional(file, os.ReadFile)
+	data, ok := ld.readOptional(file, hostReader(rootfs.MaxFleet))
 	if !ok {
 		return
 	}
@@ -241,7 +260,7 @@ func (ld *loader) loadInstance() {
 	if !ok {
 		return
 	}
-	data, ok := ld.readOptional(p, ld.fs.ReadFile)
+	data, ok := ld.readOptional(p, ld.rootReader(rootfs.MaxFleet))
 	if !ok {
 		return
 	}
@@ -276,41 +295,58 @@ func (ld *loader) loadInstance() {
 	}
 }
 
-// sourceDir records a configured source directory and returns its path
-// inside root and its entries, read once; ok is false when it does not
-// exist (or cannot be named).
-func (ld *loader) sourceDir(name, configured string) (string, []fs.DirEntry, bool) {
+// sourceDir records a configured source directory (name is what
+// messages call it, key its driftmap.yaml key) and returns its path
+// inside root and its entries, read once; ok is false when it cannot be
+// listed. A directory that does not exist is recorded as such (and
+// expected when expectable and the machine has a constellation); one
+// that cannot be listed, or whose path leads through a symlink to
+// nowhere inside the root, gets a Reason that says so.
+func (ld *loader) sourceDir(name, key, configured string, expectable bool) (string, []fs.DirEntry, bool) {
 	p, ok := ld.l.InRoot(configured)
 	if !ok {
 		return "", nil, false
 	}
-	ev := graph.Evidence{File: p, Key: name + " (default)", Token: configured}
-	if pos, ok := ld.l.Set[name]; ok {
-		ev = graph.Evidence{File: pos.File, Line: pos.Line, Key: name, Token: configured}
+	ev := graph.Evidence{File: p, Key: key + " (default)", Token: configured}
+	if pos, ok := ld.l.Set[key]; ok {
+		ev = graph.Evidence{File: pos.File, Line: pos.Line, Key: key, Token: configured}
 	}
 	entries, err := ld.fs.ReadDir(p)
-	exists := err == nil
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		ld.probs = append(ld.probs, record.Problem{File: p, Message: "cannot read directory: " + rootfs.Reason(err)})
-		exists = true // it exists but is unreadable; the problem says so
+	d := SourceDir{Name: name, Path: p, Exists: err == nil, Evidence: ev}
+	if err != nil {
+		d.Reason = ld.dirReason(p, err)
 	}
-	_, isSet := ld.l.Set[name]
-	expected := isSet || ld.inst != nil || ld.cat != nil
-	ld.dirs = append(ld.dirs, SourceDir{Name: name, Path: p, Exists: exists, Expected: expected, Evidence: ev})
-	return p, entries, exists
+	_, isSet := ld.l.Set[key]
+	d.Expected = expectable && (isSet || ld.inst != nil || ld.cat != nil)
+	ld.dirs = append(ld.dirs, d)
+	return p, entries, d.Exists
+}
+
+// dirReason says why directory p could not be listed, or "" when it
+// simply does not exist.
+func (ld *loader) dirReason(p string, err error) string {
+	if !errors.Is(err, fs.ErrNotExist) {
+		return rootfs.Describe(err)
+	}
+	link, target, ok := rootfs.Dangling(ld.fs, p)
+	switch {
+	case !ok:
+		return ""
+	case link == p:
+		return fmt.Sprintf("is a symlink to %s, which leads nowhere inside the root", target)
+	}
+	return fmt.Sprintf("is reached through the symlink %s -> %s, which leads nowhere inside the root", link, target)
 }
 
 func (ld *loader) loadManifests() {
-	dir, entries, ok := ld.sourceDir("manifests", ld.l.Manifests)
+	dir, entries, ok := ld.sourceDir("manifests", "manifests", ld.l.Manifests, true)
 	if !ok {
-		return
-	}
-	if len(entries) == 0 {
-		// An unreadable directory lists as empty: say so, or render would
-		// take every manifest in it for missing.
-		if _, err := ld.fs.ReadDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		// A directory that exists but cannot be listed hides manifests:
+		// say so, or render would take every manifest in it for missing.
+		if _, err := ld.fs.ReadDir(dir); dir != "" && err != nil && !errors.Is(err, fs.ErrNotExist) {
 			ld.unreadable = append(ld.unreadable, UnreadableManifest{File: dir, Reason: rootfs.Reason(err), Dir: true})
 		}
+		return
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -318,9 +354,9 @@ func (ld *loader) loadManifests() {
 			continue
 		}
 		file := path.Join(dir, name)
-		data, err := ld.fs.ReadFile(file)
+		data, err := ld.fs.ReadFile(file, rootfs.MaxYAML)
 		if err != nil {
-			ld.probs = append(ld.probs, record.Problem{File: file, Message: "cannot read: " + rootfs.Reason(err)})
+			ld.readProblem(file, err)
 			if !errors.Is(err, fs.ErrNotExist) { // a link to nothing: render refuses symlinks
 				ld.unreadable = append(ld.unreadable, UnreadableManifest{File: file, Reason: rootfs.Reason(err)})
 			}

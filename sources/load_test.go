@@ -192,11 +192,11 @@ func (f faultFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return f.FS.ReadDir(name)
 }
 
-func (f faultFS) ReadFile(name string) ([]byte, error) {
+func (f faultFS) ReadFile(name string, max int64) ([]byte, error) {
 	if err, ok := f.fail[name]; ok {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	return f.FS.ReadFile(name)
+	return f.FS.ReadFile(name, max)
 }
 
 func TestReadErrorsBecomeProblems(t *testing.T) {
@@ -220,13 +220,29 @@ func TestReadErrorsBecomeProblems(t *testing.T) {
 		got = append(got, p.File+": "+p.Message)
 	}
 	want := []string{
-		"/Library/LaunchDaemons: cannot read directory: permission denied",
-		"/Users/bert/.sanctum/bin/w: cannot read: permission denied",
-		"/Users/bert/.sanctum/instance.yaml: cannot read: input/output error",
-		"/Users/bert/Library/LaunchAgents/com.sanctum.a.plist: cannot read: permission denied",
+		"/Users/bert/.sanctum/bin/w: cannot be read (permission denied)",
+		"/Users/bert/.sanctum/instance.yaml: cannot be read (input/output error)",
+		"/Users/bert/Library/LaunchAgents/com.sanctum.a.plist: cannot be read (permission denied)",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// An unreadable launchd directory is a source directory that cannot be
+	// read (missing-directory reports it), not a parse problem.
+	var dirs []string
+	for _, d := range snap.Dirs {
+		if d.Reason != "" || d.Exists {
+			dirs = append(dirs, fmt.Sprintf("%s %s exists=%v %s", d.Name, d.Path, d.Exists, d.Reason))
+		}
+	}
+	wantDirs := []string{
+		"manifests /Users/bert/.sanctum/services exists=true ",
+		"launchd /Users/bert/Library/LaunchAgents exists=true ",
+		"launchd /Library/LaunchDaemons exists=false cannot be read (permission denied)",
+		"wrappers /Users/bert/.sanctum/bin exists=true ",
+	}
+	if !reflect.DeepEqual(dirs, wantDirs) {
+		t.Errorf("dirs:\n%s\nwant:\n%s", strings.Join(dirs, "\n"), strings.Join(wantDirs, "\n"))
 	}
 	if _, ok := snap.Graph.Node("job:com.sanctum.b"); !ok {
 		t.Error("the readable plist was not loaded")

@@ -3,6 +3,7 @@ package sources
 import (
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
@@ -48,9 +49,11 @@ func (ld *loader) kindFor(k graph.Kind, p string) graph.Kind {
 
 // pathNode returns the node for path p inside root, creating it with its
 // state (Present or Missing) and execute bit. A symlink gets a symlink
-// edge to its target, recursively; a link whose chain ends at a missing
-// file is marked "dangling symlink", one in a loop "symlink loop". The
-// link itself is Present: the edge to its target is what is broken.
+// edge to its target, and so on down the chain, each path once (the walk
+// is iterative and stops at a path already known, so a long chain or a
+// loop costs one step per link). The link itself is Present: the edge to
+// its target is what is broken. markLinks, once every path is known,
+// says what is wrong with a chain.
 func (ld *loader) pathNode(k graph.Kind, p string) string {
 	k = ld.kindFor(k, p)
 	id := graph.ID(k, p)
@@ -58,49 +61,177 @@ func (ld *loader) pathNode(k graph.Kind, p string) string {
 		return id
 	}
 	n := ld.b.Node(k, p)
+	for {
+		next, t, ok := ld.inspect(n)
+		if !ok {
+			return id
+		}
+		nk := n.Kind
+		if nk == graph.Wrapper {
+			nk = graph.File
+		}
+		nk = ld.kindFor(nk, next)
+		nid := graph.ID(nk, next)
+		_, known := ld.b.Lookup(nid)
+		nn := ld.b.Node(nk, next)
+		ld.b.AddEdge(n.ID, nid, graph.Symlink, graph.Evidence{File: n.Name, Key: "symlink", Token: t})
+		ld.links[n.ID] = nid
+		if known {
+			return id
+		}
+		n = nn
+	}
+}
+
+// inspect sets n's state from the file at its path and, for a symlink,
+// returns the path its target names inside the root (an absolute target
+// re-rooted, a relative one taken from the link's physical directory)
+// and the target as written.
+func (ld *loader) inspect(n *graph.Node) (next, target string, ok bool) {
+	p := n.Name
 	fi, err := ld.fs.Lstat(p)
 	if err != nil {
 		n.State = graph.Missing
-		return id
+		if !rootfs.IsNotExist(err) {
+			// Not absent: behind a loop or a directory we may not read.
+			n.Detail = "unreachable (" + rootfs.Reason(err) + ")"
+		}
+		return "", "", false
 	}
 	n.State = graph.Present
 	if fi.Mode()&fs.ModeSymlink == 0 {
 		n.Executable = fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
-		return id
+		return "", "", false
 	}
 	t, err := ld.fs.Readlink(p)
 	if err != nil {
 		n.State = graph.Missing
 		n.Detail = "unreadable symlink"
-		return id
+		return "", "", false
 	}
-	next := t
-	if !path.IsAbs(t) {
-		next = path.Join(path.Dir(p), t)
+	if path.IsAbs(t) {
+		return rootfs.Clean(t), t, true // "/" is the root
 	}
-	next = rootfs.Clean(next) // absolute targets are re-rooted: "/" is the root
-	nk := k
-	if nk == graph.Wrapper {
-		nk = graph.File
+	dir := path.Dir(p)
+	if d, err := rootfs.Resolve(ld.fs, dir); err == nil {
+		dir = d // ".." in the target climbs from where the link really is
 	}
-	ld.inProg[id] = true
-	var nid string
-	if ld.inProg[graph.ID(ld.kindFor(nk, next), next)] || len(ld.inProg) > rootfs.MaxLinks {
-		n.Detail = "symlink loop"
-		nid = ld.b.Node(ld.kindFor(nk, next), next).ID
-	} else {
-		nid = ld.pathNode(nk, next)
+	return rootfs.Clean(path.Join(dir, t)), t, true
+}
+
+// Details of symlink nodes, set by markLinks. Only loopDetail and
+// longChainDetail are reported (by missing-target), each once per chain;
+// the others keep not-executable and the like quiet about links whose
+// chain is already reported.
+const (
+	loopDetail         = "symlink loop"
+	inLoopDetail       = "in a symlink loop"
+	intoLoopDetail     = "leads into a symlink loop"
+	longChainDetail    = "symlink chain longer than 40 links"
+	inLongChainDetail  = "in a symlink chain longer than 40 links"
+	danglingLinkDetail = "dangling symlink"
+)
+
+// markLinks qualifies every symlink node by how its chain ends, so that
+// each broken chain is reported once:
+//
+//   - a chain that ends at a missing path: every link in it is a
+//     "dangling symlink" (missing-target reports the last link's edge,
+//     to the Missing node);
+//   - a loop: the successor of the loop's first link (by ID) is the one
+//     "symlink loop", so missing-target reports that first link's edge
+//     once; the other links of the loop, and links leading into it, are
+//     marked quietly;
+//   - a chain of more than rootfs.MaxLinks links (which the system will
+//     not follow): its first link (one no other too-long link points to)
+//     is the one "symlink chain longer than 40 links", the rest marked
+//     quietly;
+//   - a chain that ends at a file takes the file's execute bit.
+func (ld *loader) markLinks() {
+	ids := make([]string, 0, len(ld.links))
+	for id := range ld.links {
+		ids = append(ids, id)
 	}
-	delete(ld.inProg, id)
-	ld.b.AddEdge(id, nid, graph.Symlink, graph.Evidence{File: p, Key: "symlink", Token: t})
-	if tn, ok := ld.b.Lookup(nid); ok {
-		n.Executable = tn.Executable
-		switch {
-		case tn.Detail == "symlink loop":
-			n.Detail = "symlink loop"
-		case tn.State == graph.Missing || tn.Detail == "dangling symlink":
-			n.Detail = "dangling symlink"
+	slices.Sort(ids)
+	type chain struct {
+		depth int    // links from here to the end (0: in or into a loop)
+		end   string // the node the chain ends at, or ""
+	}
+	res := map[string]chain{}
+	const onStack = -1
+	for _, start := range ids {
+		var stack []string
+		cur := start
+		for {
+			if _, isLink := ld.links[cur]; !isLink {
+				break
+			}
+			if c, ok := res[cur]; ok {
+				if c.depth == onStack {
+					// A loop: the stack from cur on.
+					j := slices.Index(stack, cur)
+					loop := stack[j:]
+					first := slices.Min(loop)
+					for _, l := range loop {
+						res[l] = chain{}
+						ld.setDetail(l, inLoopDetail)
+					}
+					ld.setDetail(ld.links[first], loopDetail)
+					stack = stack[:j]
+				}
+				break
+			}
+			res[cur] = chain{depth: onStack}
+			stack = append(stack, cur)
+			cur = ld.links[cur]
+		}
+		for i := len(stack) - 1; i >= 0; i-- {
+			l := stack[i]
+			next := ld.links[l]
+			c, isLink := res[next]
+			switch {
+			case !isLink:
+				c = chain{depth: 1, end: next}
+			case c.depth == 0:
+				ld.setDetail(l, intoLoopDetail)
+			default:
+				c.depth++
+			}
+			res[l] = c
 		}
 	}
-	return id
+	// Links whose chain is too long, and which of them another too-long
+	// link points to.
+	pointedTo := map[string]bool{}
+	for _, l := range ids {
+		if res[l].depth > rootfs.MaxLinks {
+			pointedTo[ld.links[l]] = true
+		}
+	}
+	for _, l := range ids {
+		c := res[l]
+		switch {
+		case c.depth == 0:
+			continue // in or into a loop: marked above
+		case c.depth > rootfs.MaxLinks && pointedTo[l]:
+			ld.setDetail(l, inLongChainDetail)
+			continue
+		case c.depth > rootfs.MaxLinks:
+			ld.setDetail(l, longChainDetail)
+			continue
+		}
+		end, _ := ld.b.Lookup(c.end)
+		if end.State == graph.Missing {
+			ld.setDetail(l, danglingLinkDetail)
+			continue
+		}
+		n, _ := ld.b.Lookup(l)
+		n.Executable = end.Executable
+	}
+}
+
+func (ld *loader) setDetail(id, detail string) {
+	if n, ok := ld.b.Lookup(id); ok {
+		n.Detail = detail
+	}
 }

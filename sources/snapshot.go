@@ -50,15 +50,23 @@ type Snapshot struct {
 	instanceOf map[string]string
 }
 
-// SourceDir is a configured source directory (manifests, wrappers).
+// SourceDir is a configured source directory (manifests, wrappers, each
+// launchd directory).
 type SourceDir struct {
-	Name   string `json:"name"` // "manifests", "wrappers"
-	Path   string `json:"path"` // inside root
-	Exists bool   `json:"exists"`
+	Name   string `json:"name"`   // "manifests", "wrappers", "launchd"
+	Path   string `json:"path"`   // inside root
+	Exists bool   `json:"exists"` // it exists and was listed
+	// Reason says why a directory that is there in some form could not be
+	// listed, as the end of a sentence naming it: "cannot be read
+	// (permission denied)", "is a symlink to /x, which leads nowhere
+	// inside the root". It is "" when the directory was listed or simply
+	// does not exist.
+	Reason string `json:"reason,omitempty"`
 	// Expected is set when the machine has a constellation that should
 	// have the directory: an instance file or a catalog exists, or
 	// driftmap.yaml names the directory. A Mac audited with
-	// --label-prefix= and no sanctum at all expects nothing.
+	// --label-prefix= and no sanctum at all expects nothing. Launchd
+	// directories are never expected: many machines lack some.
 	Expected bool           `json:"expected"`
 	Evidence graph.Evidence `json:"evidence"` // where it is configured
 }

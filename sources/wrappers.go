@@ -5,13 +5,12 @@ import (
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
-	"github.com/driftmap/driftmap/sources/record"
 	"github.com/driftmap/driftmap/sources/rootfs"
 	"github.com/driftmap/driftmap/sources/shell"
 )
 
 func (ld *loader) loadWrappers() {
-	dir, entries, ok := ld.sourceDir("wrappers", ld.l.Wrappers)
+	dir, entries, ok := ld.sourceDir("wrappers", "wrappers", ld.l.Wrappers, true)
 	if !ok {
 		return
 	}
@@ -31,9 +30,9 @@ func (ld *loader) loadWrappers() {
 		if !fi.Mode().IsRegular() {
 			continue
 		}
-		data, err := ld.fs.ReadFile(p)
+		data, err := ld.fs.ReadFile(p, rootfs.MaxScript)
 		if err != nil {
-			ld.probs = append(ld.probs, record.Problem{File: p, Message: "cannot read: " + rootfs.Reason(err)})
+			ld.readProblem(p, err)
 			continue
 		}
 		if !shell.IsScript(data) {

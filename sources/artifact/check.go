@@ -19,8 +19,9 @@
 // places. Problems and messages never quote file contents other than key
 // names and placeholders.
 //
-// It reads through a rootfs.FS (and the workspace), never writes, and
-// bounds every comparison in depth and size.
+// It reads through a rootfs.FS (and the workspace, through
+// rootfs.ReadHostFile), never writes, and bounds every read (the caps of
+// package rootfs) and every comparison in depth and size.
 package artifact
 
 import (
@@ -28,7 +29,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -159,18 +159,20 @@ func (c *checker) locate(p string) (location, error) {
 	return location{name: filepath.Join(c.workspace, local)}, nil
 }
 
-func (c *checker) readFile(f location) ([]byte, error) {
+// readFile reads a located file: a regular file only, never blocking, at
+// most max bytes (see rootfs.ReadHostFile).
+func (c *checker) readFile(f location, max int64) ([]byte, error) {
 	if f.inRoot {
-		return c.fsys.ReadFile(f.name)
+		return c.fsys.ReadFile(f.name, max)
 	}
-	return os.ReadFile(f.name)
+	return rootfs.ReadHostFile(f.name, max)
 }
 
 func (c *checker) readDir(f location) ([]fs.DirEntry, error) {
 	if f.inRoot {
 		return c.fsys.ReadDir(f.name)
 	}
-	return os.ReadDir(f.name)
+	return rootfs.ReadHostDir(f.name)
 }
 
 // join names a file inside a located directory.
@@ -215,9 +217,14 @@ func (c *checker) check(s sanctum.ArtifactSpec) (out []Result) {
 	return []Result{cannot(base, "unknown artifact kind %q", string(s.Kind))}
 }
 
-// checkFile checks a copy or json-cache artifact.
+// checkFile checks a copy or json-cache artifact. A json-cache caches
+// instance.yaml, so it is read with instance.yaml's cap.
 func (c *checker) checkFile(r Result, in, out location) Result {
-	inData, err := c.readFile(in)
+	max := rootfs.MaxYAML
+	if r.Spec.Kind == sanctum.ArtifactJSONCache {
+		max = rootfs.MaxFleet
+	}
+	inData, err := c.readFile(in, max)
 	switch {
 	case rootfs.IsNotExist(err):
 		r.State = NoInput
@@ -225,7 +232,7 @@ func (c *checker) checkFile(r Result, in, out location) Result {
 	case err != nil:
 		return cannot(r, "cannot read input %s: %s", in.name, rootfs.Reason(err))
 	}
-	outData, err := c.readFile(out)
+	outData, err := c.readFile(out, max)
 	switch {
 	case rootfs.IsNotExist(err):
 		r.State = Missing
@@ -287,11 +294,11 @@ func (c *checker) checkTemplate(spec sanctum.ArtifactSpec, tmpl, installed locat
 			r = cannot(r, "internal error: %s", redact.PanicText(p))
 		}
 	}()
-	text, err := c.readFile(tmpl)
+	text, err := c.readFile(tmpl, rootfs.MaxPlist)
 	if err != nil {
 		return cannot(r, "cannot read template %s: %s", tmpl.name, rootfs.Reason(err))
 	}
-	have, err := c.readFile(installed)
+	have, err := c.readFile(installed, rootfs.MaxPlist)
 	switch {
 	case rootfs.IsNotExist(err):
 		r.State = Missing

@@ -27,7 +27,13 @@ func (m artMemFS) Lstat(p string) (fs.FileInfo, error) { return fstest.MapFS(m).
 func (m artMemFS) Readlink(p string) (string, error) {
 	return "", &fs.PathError{Op: "readlink", Path: p, Err: errors.New("not a symlink")}
 }
-func (m artMemFS) ReadFile(p string) ([]byte, error)       { return fstest.MapFS(m).ReadFile(m.name(p)) }
+func (m artMemFS) ReadFile(p string, max int64) ([]byte, error) {
+	data, err := fstest.MapFS(m).ReadFile(m.name(p))
+	if err == nil && int64(len(data)) > max {
+		return nil, &fs.PathError{Op: "read", Path: p, Err: &rootfs.TooLargeError{Max: max}}
+	}
+	return data, err
+}
 func (m artMemFS) ReadDir(p string) ([]fs.DirEntry, error) { return fstest.MapFS(m).ReadDir(m.name(p)) }
 
 // FuzzTemplateArtifact renders arbitrary template text against a fixed

@@ -31,7 +31,7 @@ func (c *checker) instance() *instanceValues {
 	e, _ := rootfs.Expand(c.instancePath, c.home)
 	t := &instanceValues{file: rootfs.Clean(e)}
 	c.inst = t
-	data, err := c.fsys.ReadFile(t.file)
+	data, err := c.fsys.ReadFile(t.file, rootfs.MaxFleet)
 	switch {
 	case rootfs.IsNotExist(err):
 		t.reason = t.file + " does not exist"

@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,8 +32,10 @@ type Result struct {
 // root), and nothing is written unless every check passes first:
 //
 //   - a Broken manifest (unparsable, or unreadable) stops it;
-//   - dir must not be reached through a symlink, and no manifest to be
-//     written may be a symlink or anything but a regular file;
+//   - dir must not be reached through a symlink (each component that
+//     exists is looked at, through rootfs, from the root down), and no
+//     manifest to be written may be a symlink or anything but a regular
+//     file;
 //   - a manifest to be created must not exist (render did not see it), and
 //     one to be updated must still hold what render read;
 //   - with prune, dir/.retired must be a directory, or absent;
@@ -43,10 +44,12 @@ type Result struct {
 //
 //   - stale temporaries of a killed render (.NAME.yaml.driftmap-*) are
 //     removed;
-//   - dir is created when missing;
+//   - dir is created when missing, through an os.Root on root, so that
+//     not even a tree changed under our feet can make it leave root;
 //   - each file is written to a temporary file in dir, synced, then
-//     renamed over the old one, through an os.Root so no path can leave
-//     dir; the temporary is removed on every path that does not rename it;
+//     renamed over the old one, through an os.Root on dir so no path can
+//     leave dir; the temporary is removed on every path that does not
+//     rename it;
 //   - with prune, Extra manifests are moved (never deleted) to
 //     dir/.retired/NAME.retired-DATE, where date is YYYY-MM-DD.
 //
@@ -54,12 +57,9 @@ type Result struct {
 func Apply(root, dir string, plan []Planned, prune bool, date string) (Result, error) {
 	var res Result
 	fsys := rootfs.RootFS{Dir: root}
-	physical, err := rootfs.Resolve(fsys, dir)
-	if err != nil {
-		return res, fmt.Errorf("cannot resolve manifests directory %s: %v", dir, err)
-	}
-	if physical != dir {
-		return res, &RefusedError{fmt.Sprintf("manifests directory %s is reached through a symlink (it resolves to %s); refusing to write through it", dir, physical)}
+	dir = rootfs.Clean(dir)
+	if err := checkDir(fsys, dir); err != nil {
+		return res, err
 	}
 	var work []Planned
 	for _, p := range plan {
@@ -79,8 +79,18 @@ func Apply(root, dir string, plan []Planned, prune bool, date string) (Result, e
 		}
 		work = append(work, p)
 	}
-	hostDir := filepath.Join(root, filepath.FromSlash(dir))
-	r, err := os.OpenRoot(hostDir)
+	// Directories are opened as "NAME/.", so that a FIFO in their place
+	// fails at once instead of blocking the open (see rootfs).
+	top, err := os.OpenRoot(root + "/.")
+	if err != nil {
+		return res, err
+	}
+	defer top.Close()
+	rel := "."
+	if dir != "/" {
+		rel = dir[1:]
+	}
+	r, err := top.OpenRoot(rel + "/.")
 	switch {
 	case err == nil:
 		defer r.Close()
@@ -104,10 +114,10 @@ func Apply(root, dir string, plan []Planned, prune bool, date string) (Result, e
 		return res, nil
 	}
 	if r == nil {
-		if err := os.MkdirAll(hostDir, 0o755); err != nil {
+		if err := top.MkdirAll(rel, 0o755); err != nil {
 			return res, err
 		}
-		if r, err = os.OpenRoot(hostDir); err != nil {
+		if r, err = top.OpenRoot(rel + "/."); err != nil {
 			return res, err
 		}
 		defer r.Close()
@@ -128,6 +138,36 @@ func Apply(root, dir string, plan []Planned, prune bool, date string) (Result, e
 		res.Written = append(res.Written, p.File)
 	}
 	return res, nil
+}
+
+// checkDir refuses a manifests directory dir (clean, inside the root) that
+// is reached through a symlink or is not a directory. It looks at every
+// component from the root down, stopping at the first that does not
+// exist: the rest Apply creates.
+func checkDir(fsys rootfs.RootFS, dir string) error {
+	p := "/"
+	for _, c := range strings.Split(strings.TrimPrefix(dir, "/"), "/") {
+		if c == "" {
+			continue
+		}
+		p = path.Join(p, c)
+		fi, err := fsys.Lstat(p)
+		switch {
+		case rootfs.IsNotExist(err):
+			return nil
+		case err != nil:
+			return fmt.Errorf("cannot resolve manifests directory %s: %v", dir, rootfs.Reason(err))
+		case fi.Mode()&fs.ModeSymlink != 0:
+			physical, err := rootfs.Resolve(fsys, dir)
+			if err != nil {
+				return &RefusedError{fmt.Sprintf("manifests directory %s is reached through a symlink (%s), which leads nowhere inside the root; refusing to write through it", dir, p)}
+			}
+			return &RefusedError{fmt.Sprintf("manifests directory %s is reached through a symlink (it resolves to %s); refusing to write through it", dir, physical)}
+		case !fi.IsDir():
+			return fmt.Errorf("manifests directory %s: %s is not a directory", dir, p)
+		}
+	}
+	return nil
 }
 
 // RefusedError is a write Apply refused for safety; nothing was written.

@@ -348,11 +348,11 @@ func (f faultFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return f.FS.ReadDir(name)
 }
 
-func (f faultFS) ReadFile(name string) ([]byte, error) {
+func (f faultFS) ReadFile(name string, max int64) ([]byte, error) {
 	if err, ok := f.fail[name]; ok {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	return f.FS.ReadFile(name)
+	return f.FS.ReadFile(name, max)
 }
 
 // TestPlanUnreadable: a manifest that exists but cannot be read is

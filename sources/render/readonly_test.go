@@ -3,7 +3,9 @@ package render_test
 import (
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/types"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -50,7 +52,10 @@ const sourcetest = module + "/sources/sourcetest"
 // (they touch no file, and every write through the *os.File they return is
 // a listed method); (*os.File).WriteTo (it reads the file). os.OpenFile,
 // (*os.Root).OpenFile and syscall/unix Open are listed whatever their flags:
-// a read-only package opens with os.Open.
+// a read-only package opens with os.Open, or with os.OpenFile or
+// (*os.Root).OpenFile when the flags are a constant without a write bit
+// (readOnlyOpen: package rootfs opens with O_NONBLOCK so that a FIFO
+// never blocks).
 //
 // The check sees direct uses only: a write through an interface (an
 // *os.File passed as an io.Writer), or inside a function of another
@@ -164,11 +169,11 @@ func check(pkgs []*packages.Package) []finding {
 	for _, p := range pkgs {
 		root, rel := p.Module.Dir, strings.TrimPrefix(strings.TrimPrefix(p.PkgPath, p.Module.Path), "/")
 		for _, file := range p.Syntax {
-			callees := map[*ast.Ident]bool{}
+			callees := map[*ast.Ident]*ast.CallExpr{}
 			ast.Inspect(file, func(n ast.Node) bool {
 				if c, ok := n.(*ast.CallExpr); ok {
 					if id := callee(c.Fun); id != nil {
-						callees[id] = true
+						callees[id] = c
 					}
 				}
 				return true
@@ -187,7 +192,7 @@ func check(pkgs []*packages.Package) []finding {
 					return true
 				}
 				key, name := funcKey(fn)
-				if !denied[key] {
+				if !denied[key] || readOnlyOpen(p.TypesInfo, key, callees[id]) {
 					return true
 				}
 				pos := p.Fset.Position(id.Pos())
@@ -195,7 +200,7 @@ func check(pkgs []*packages.Package) []finding {
 				if r, err := filepath.Rel(root, file); err == nil {
 					file = filepath.ToSlash(r)
 				}
-				out = append(out, finding{file: file, line: pos.Line, col: pos.Column, pkg: rel, call: callees[id], name: name})
+				out = append(out, finding{file: file, line: pos.Line, col: pos.Column, pkg: rel, call: callees[id] != nil, name: name})
 				return true
 			})
 		}
@@ -210,6 +215,22 @@ func check(pkgs []*packages.Package) []finding {
 		return a.col - b.col
 	})
 	return out
+}
+
+// readOnlyOpen reports whether call, a call of the function key, is an
+// os.OpenFile or (*os.Root).OpenFile whose flags are a constant
+// expression with none of the bits that write or create.
+func readOnlyOpen(info *types.Info, key string, call *ast.CallExpr) bool {
+	if call == nil || (key != "os.OpenFile" && key != "(*os.Root).OpenFile") || len(call.Args) != 3 {
+		return false
+	}
+	v := info.Types[call.Args[1]].Value
+	if v == nil {
+		return false
+	}
+	flags, ok := constant.Int64Val(constant.ToInt(v))
+	const writes = os.O_WRONLY | os.O_RDWR | os.O_CREATE | os.O_TRUNC | os.O_APPEND | os.O_EXCL
+	return ok && flags&int64(writes) == 0
 }
 
 // callee is the identifier naming the function called by fun, if any:
@@ -331,6 +352,8 @@ func TestCheckerFindsWrites(t *testing.T) {
 		file + ":29: package " + pkg + " uses os.Remove",
 		file + ":33: package " + pkg + " calls exec.Command",
 		file + ":33: package " + pkg + " calls (*exec.Cmd).Run",
+		file + ":45: package " + pkg + " calls os.OpenFile",
+		file + ":48: package " + pkg + " calls (*os.Root).OpenFile",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

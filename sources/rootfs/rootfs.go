@@ -1,14 +1,16 @@
 // Package rootfs is driftmap's read-only view of the audited machine: the
 // FS interface every loader reads through, RootFS (a host directory
-// standing for "/", like `systemd-analyze --root`), path resolution that
-// never leaves that directory whatever the symlinks say, and the
-// expansion of ~, $HOME and ${HOME} in paths.
+// standing for "/", like `systemd-analyze --root`), Resolve, the one path
+// resolution, which never leaves that directory whatever the symlinks
+// say, the rules for reading a file (regular files only, never blocking,
+// within a size cap: see MaxPlist and its neighbours), the same rules for
+// the workspace's host files (ReadHostFile), and the expansion of ~,
+// $HOME and ${HOME} in paths.
 //
 // It never writes. Writing inside the root is package render's job.
 package rootfs
 
 import (
-	"errors"
 	"io/fs"
 	"os"
 	"path"
@@ -20,134 +22,124 @@ import (
 // FS is the small read-only filesystem every loader reads through. Paths
 // are absolute, slash-separated paths as seen inside the audited root
 // ("/Users/bert/.sanctum/bin/x"). Lstat and Readlink do not follow a final
-// symlink; ReadFile and ReadDir do, as the system would. Implementations
-// must keep every access inside their root. Tests inject faults by
-// wrapping an FS.
+// symlink; ReadFile and ReadDir do, as the system would. ReadFile reads
+// regular files only, and at most max bytes: anything else is an error
+// (see NotRegularError and TooLargeError). Implementations must keep
+// every access inside their root. Tests inject faults by wrapping an FS.
 type FS interface {
 	Lstat(name string) (fs.FileInfo, error)
 	Readlink(name string) (string, error)
-	ReadFile(name string) ([]byte, error)
+	ReadFile(name string, max int64) ([]byte, error)
 	ReadDir(name string) ([]fs.DirEntry, error)
 }
 
 // RootFS is an FS over a host directory, like `systemd-analyze --root`:
 // "/" names Dir, an absolute symlink target is re-rooted at Dir, and ".."
-// never climbs above Dir. Every component is resolved by Resolve, so no
-// access ever leaves Dir.
+// never climbs above Dir.
+//
+// Every path is first resolved by Resolve, component by component, to a
+// symlink-free path; only then is it opened, through an os.Root on Dir,
+// so that even a tree changed under our feet (a directory swapped for a
+// symlink between the lookup and the open) cannot make an access leave
+// Dir. Resolve stays ours because os.Root refuses what we must follow:
+// an absolute symlink, which on the audited machine names a path inside
+// the root, so it has to be re-rooted at Dir, not refused.
 type RootFS struct {
 	Dir string // host directory that "/" names
 }
 
-// MaxLinks bounds symlink resolution, like the kernel's ELOOP limit.
-const MaxLinks = 40
+// rel turns a clean absolute path inside the root into a name for os.Root.
+func rel(clean string) string {
+	if clean == "/" {
+		return "."
+	}
+	return strings.TrimPrefix(clean, "/")
+}
 
-// ErrLinkLoop is returned when resolving a path meets too many symlinks.
-var ErrLinkLoop = errors.New("too many levels of symbolic links")
+func rootWalker(h *handles) *walker {
+	return &walker{lstat: h.lstat, readlink: h.readlink}
+}
 
-func (r RootFS) host(clean string) string {
-	return filepath.Join(r.Dir, filepath.FromSlash(clean))
+// resolved opens the root and resolves name in it (see Resolve); with
+// parent set, only name's directory is resolved and its last component
+// kept as is (for Lstat and Readlink). The caller closes the handles.
+func (r RootFS) resolved(name string, parent bool) (*handles, string, error) {
+	h, err := openHandles(r.Dir)
+	if err != nil {
+		return nil, "", err
+	}
+	var w walked
+	if parent {
+		dir, base := path.Split(Clean(name))
+		w, err = rootWalker(h).walk(dir)
+		switch {
+		case err != nil:
+		case w.missing:
+			err = &ResolveError{Path: Clean(name), Err: syscall.ENOENT}
+		case !w.isDir:
+			err = &ResolveError{Path: Clean(name), Err: syscall.ENOTDIR}
+		}
+		w.path = path.Join(w.path, base)
+	} else {
+		w, err = rootWalker(h).walk(name)
+	}
+	if err != nil {
+		h.close()
+		return nil, "", err
+	}
+	return h, w.path, nil
 }
 
 // Lstat returns information about name without following a final symlink.
 func (r RootFS) Lstat(name string) (fs.FileInfo, error) {
-	dir, base := path.Split(Clean(name))
-	rd, err := Resolve(r, dir)
+	h, p, err := r.resolved(name, true)
 	if err != nil {
 		return nil, err
 	}
-	return os.Lstat(r.host(path.Join(rd, base)))
+	defer h.close()
+	return h.lstat(p)
 }
 
 // Readlink returns the target of the symlink name, unmodified.
 func (r RootFS) Readlink(name string) (string, error) {
-	dir, base := path.Split(Clean(name))
-	rd, err := Resolve(r, dir)
+	h, p, err := r.resolved(name, true)
 	if err != nil {
 		return "", err
 	}
-	t, err := os.Readlink(r.host(path.Join(rd, base)))
+	defer h.close()
+	t, err := h.readlink(p)
 	return filepath.ToSlash(t), err
 }
 
-// ReadFile reads name, following symlinks inside the root.
-func (r RootFS) ReadFile(name string) ([]byte, error) {
-	p, err := Resolve(r, name)
+// ReadFile reads the regular file name, following symlinks inside the
+// root, and at most max bytes of it (see readRegular).
+func (r RootFS) ReadFile(name string, max int64) ([]byte, error) {
+	h, p, err := r.resolved(name, false)
 	if err != nil {
 		return nil, err
 	}
-	return os.ReadFile(r.host(p))
+	defer h.close()
+	return readRegular(name, max, func() (fs.FileInfo, error) { return h.lstat(p) },
+		func() (*os.File, error) { return h.open(p, false) })
 }
 
-// ReadDir lists name, following symlinks inside the root.
+// ReadDir lists name, following symlinks inside the root, sorted by
+// name. It never blocks on a FIFO: the type is checked before the open,
+// and the open does not wait.
 func (r RootFS) ReadDir(name string) ([]fs.DirEntry, error) {
-	p, err := Resolve(r, name)
+	h, p, err := r.resolved(name, false)
 	if err != nil {
 		return nil, err
 	}
-	return os.ReadDir(r.host(p))
+	defer h.close()
+	return readDir(name, func() (fs.FileInfo, error) { return h.lstat(p) },
+		func() (*os.File, error) { return h.open(p, true) })
 }
 
 // Clean returns the canonical absolute form of p: slash-separated, rooted
 // at "/", with "." and ".." resolved lexically and never above "/".
 func Clean(p string) string {
 	return path.Clean("/" + filepath.ToSlash(p))
-}
-
-// Resolve returns the physical path of name inside fsys's root: every
-// symlink along the way is followed (absolute targets re-rooted, relative
-// ones taken from the link's directory), and ".." never climbs above "/".
-// A missing final component is not an error: the path is returned as far
-// as it resolved, with the rest appended, so callers can Lstat it. A loop
-// returns ErrLinkLoop.
-func Resolve(fsys FS, name string) (string, error) {
-	// done is always symlink-free, so a RootFS can lstat it on the host
-	// directly; any other FS answers through its own methods.
-	lstat, readlink := fsys.Lstat, fsys.Readlink
-	if r, ok := fsys.(RootFS); ok {
-		lstat = func(p string) (fs.FileInfo, error) { return os.Lstat(r.host(p)) }
-		readlink = func(p string) (string, error) {
-			t, err := os.Readlink(r.host(p))
-			return filepath.ToSlash(t), err
-		}
-	}
-	rest := strings.Split(strings.TrimPrefix(Clean(name), "/"), "/")
-	done := "/"
-	hops := 0
-	for len(rest) > 0 {
-		c := rest[0]
-		rest = rest[1:]
-		switch c {
-		case "", ".":
-			continue
-		case "..":
-			done = path.Dir(done)
-			continue
-		}
-		next := path.Join(done, c)
-		fi, err := lstat(next)
-		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-			// Missing or a plain entry: keep walking lexically; a later
-			// Lstat reports the missing component.
-			done = next
-			if err != nil {
-				return path.Join(append([]string{done}, rest...)...), nil
-			}
-			continue
-		}
-		hops++
-		if hops > MaxLinks {
-			return "", &fs.PathError{Op: "resolve", Path: name, Err: ErrLinkLoop}
-		}
-		t, err := readlink(next)
-		if err != nil {
-			return "", err
-		}
-		if strings.HasPrefix(t, "/") {
-			done = "/"
-		}
-		rest = append(strings.Split(t, "/"), rest...)
-	}
-	return done, nil
 }
 
 // Expand replaces a leading ~ and every $HOME or ${HOME} in p with home
@@ -186,20 +178,4 @@ func Expand(p, home string) (string, bool) {
 // IsNameByte reports whether c may appear in a shell variable name.
 func IsNameByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-// Reason describes a read error without repeating the path, which the
-// caller names already: "permission denied", "is a directory".
-func Reason(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
-
-// IsNotExist reports whether err means the file is not there: it does not
-// exist, or a component of its path is not a directory.
-func IsNotExist(err error) bool {
-	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
 }

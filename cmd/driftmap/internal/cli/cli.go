@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/driftmap/driftmap/exporters"
 	"github.com/driftmap/driftmap/sources"
+	"github.com/driftmap/driftmap/sources/rootfs"
 )
 
 // Exit statuses.
@@ -239,12 +239,17 @@ func (c *ctx) defaultHome() string {
 	if c.o.root == "/" || c.o.root == "" {
 		return home
 	}
+	// Looked at through rootfs, so that a symlinked Users or home never
+	// makes driftmap look outside the root.
+	fsys := rootfs.RootFS{Dir: c.o.root}
 	if home != "" {
-		if fi, err := os.Stat(filepath.Join(c.o.root, home)); err == nil && fi.IsDir() {
-			return home
+		if p, err := rootfs.Resolve(fsys, home); err == nil {
+			if fi, err := fsys.Lstat(p); err == nil && fi.IsDir() {
+				return home
+			}
 		}
 	}
-	entries, err := os.ReadDir(filepath.Join(c.o.root, "Users"))
+	entries, err := fsys.ReadDir("/Users")
 	if err != nil {
 		return home
 	}

@@ -32,3 +32,22 @@ func Write() error {
 	}
 	return exec.Command("touch", "c").Run()
 }
+
+const readFlags = os.O_RDONLY | 0x800 // O_NONBLOCK on Linux
+
+func Open(r *os.Root, flag int) error {
+	if f, err := os.OpenFile("a", readFlags, 0); err == nil { // read-only constant flags: not reported
+		f.Close()
+	}
+	if f, err := r.OpenFile("a", os.O_RDONLY, 0); err == nil { // not reported
+		f.Close()
+	}
+	if f, err := os.OpenFile("a", os.O_RDONLY|os.O_CREATE, 0o644); err == nil {
+		f.Close()
+	}
+	f, err := r.OpenFile("a", flag, 0) // flags not constant
+	if err == nil {
+		f.Close()
+	}
+	return err
+}
