@@ -30,7 +30,8 @@ func ParseManifest(data []byte, file string) (Manifest, []record.Problem) {
 	if root == nil {
 		return man, probs
 	}
-	top := ymap{n: root, file: file, probs: &probs}
+	unread := man
+	top := topMap(root, file, &probs)
 	if s, ev, ok := top.str("name"); ok && s != "" {
 		man.Name, man.NameEv = s, ev
 	}
@@ -40,6 +41,9 @@ func ParseManifest(data []byte, file string) (Manifest, []record.Problem) {
 	man.Requires = top.names("requires", "service")
 	if s, ev, ok := top.str("launchagent"); ok && s != "" {
 		man.LaunchAgent = &record.Ref{Name: s, Evidence: ev}
+	}
+	if top.exhausted() {
+		return unread, probs
 	}
 	return man, probs
 }

@@ -130,22 +130,113 @@ func Describe(n *yaml.Node) string {
 }
 
 // ymap is a YAML mapping read with type checks; every type error becomes a
-// Problem naming the key path and line.
+// Problem naming the key path and line. All the ymaps of one document
+// share its budget (see topMap).
 type ymap struct {
 	n     *yaml.Node
 	file  string
 	path  string
 	probs *[]record.Problem
+	b     *budget
 }
 
+// topMap wraps the root mapping of a document, with a node budget
+// proportional to the document's size.
+func topMap(root *yaml.Node, file string, probs *[]record.Problem) ymap {
+	b := newBudget(root)
+	b.start = len(*probs)
+	return ymap{n: root, file: file, probs: probs, b: b}
+}
+
+// Limits on reading one YAML document. yaml.v3 keeps an alias as one
+// node, but the readers follow aliases, so a small document that
+// aliases a long list many times (every service's requires the same
+// 3,000 names) would be read as millions of names. The readers count
+// every node they visit, once per visit, against a budget of
+// NodeBudgetPerNode per node of the document as parsed plus
+// NodeBudgetFloor (see NodeBudget): an honest document, whose readers
+// look at each node a few times (a lookup scans its mapping), stays far
+// below it whatever its size, and a bomb stops after work proportional
+// to its own size.
+const (
+	NodeBudgetPerNode = 16
+	NodeBudgetFloor   = 100_000
+)
+
+// NodeBudget returns the number of nodes the readers of the document
+// under root may visit, counting a node reached through an alias once
+// per visit, and the number of nodes the document has as parsed.
+func NodeBudget(root *yaml.Node) (limit, nodes int) {
+	nodes = CountNodes(root)
+	return NodeBudgetPerNode*nodes + NodeBudgetFloor, nodes
+}
+
+// budget is what is left of the nodes the readers of one document may
+// visit.
+type budget struct {
+	nodes, limit, left int
+	start              int  // problems before reading began
+	out                bool // exhausted: reading stopped, a Problem says so
+}
+
+func newBudget(root *yaml.Node) *budget {
+	limit, n := NodeBudget(root)
+	return &budget{nodes: n, limit: limit, left: limit}
+}
+
+// CountNodes counts the nodes of the tree under n as parsed (an alias is
+// one node), without recursion.
+func CountNodes(n *yaml.Node) int {
+	count := 0
+	for stack := []*yaml.Node{n}; len(stack) > 0; {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if n == nil {
+			continue
+		}
+		count++
+		stack = append(stack, n.Content...)
+	}
+	return count
+}
+
+// spend charges k visited nodes to the document's budget. When it runs
+// out, reading stops: spend reports false from then on, and one Problem
+// names the file and the limit, in place of the problems reading found
+// (the file is not used; those of parsing it stay).
+func (m ymap) spend(k int) bool {
+	b := m.b
+	if b == nil {
+		return true
+	}
+	if b.out {
+		return false
+	}
+	if b.left -= k; b.left >= 0 {
+		return true
+	}
+	b.out = true
+	*m.probs = append((*m.probs)[:b.start], record.Problem{File: m.file, Message: fmt.Sprintf(
+		"too large once aliases are expanded: reading it visits more than %d YAML nodes (limit: %d per node of the file, which has %d, plus %d); the file is not used",
+		b.limit, NodeBudgetPerNode, b.nodes, NodeBudgetFloor)})
+	return false
+}
+
+// exhausted reports whether reading the document ran out of budget;
+// what was read is then incomplete and must not be used.
+func (m ymap) exhausted() bool { return m.b != nil && m.b.out }
+
 func (m ymap) problem(line int, key, format string, args ...any) {
+	if m.exhausted() {
+		return // the file is not used: one Problem says why
+	}
 	*m.probs = append(*m.probs, record.Problem{File: m.file, Line: line, Key: key, Message: fmt.Sprintf(format, args...)})
 }
 
 // entries returns the mapping's key and value nodes in file order; the
 // last of duplicate keys wins, as yaml.v3 decoding would.
 func (m ymap) entries() (keys, vals []*yaml.Node) {
-	if m.n == nil {
+	if m.n == nil || !m.spend(len(m.n.Content)) {
 		return nil, nil
 	}
 	for i := 0; i+1 < len(m.n.Content); i += 2 {
@@ -183,12 +274,17 @@ func (m ymap) sub(key string) (ymap, bool) {
 		m.problem(k.Line, joinKey(m.path, key), "%s must be a mapping, found %s", joinKey(m.path, key), Describe(v))
 		return ymap{}, false
 	}
-	return ymap{n: v, file: m.file, path: joinKey(m.path, key), probs: m.probs}, true
+	return ymap{n: v, file: m.file, path: joinKey(m.path, key), probs: m.probs, b: m.b}, true
 }
 
 // child wraps a value node that is known to be a mapping.
 func (m ymap) child(key string, v *yaml.Node) ymap {
-	return ymap{n: v, file: m.file, path: joinKey(m.path, key), probs: m.probs}
+	return ymap{n: v, file: m.file, path: joinKey(m.path, key), probs: m.probs, b: m.b}
+}
+
+// item wraps a list item at key path ik that is known to be a mapping.
+func (m ymap) item(ik string, v *yaml.Node) ymap {
+	return ymap{n: v, file: m.file, path: ik, probs: m.probs, b: m.b}
 }
 
 func (m ymap) str(key string) (string, graph.Evidence, bool) {
@@ -244,6 +340,9 @@ func (m ymap) names(key, field string) []record.Ref {
 		m.problem(k.Line, kp, "%s must be a list, found %s", kp, Describe(v))
 		return nil
 	}
+	if !m.spend(len(v.Content)) {
+		return nil
+	}
 	var out []record.Ref
 	for i, item := range v.Content {
 		ik := fmt.Sprintf("%s[%d]", kp, i)
@@ -254,7 +353,7 @@ func (m ymap) names(key, field string) []record.Ref {
 		case item.Kind == yaml.ScalarNode && item.Tag == "!!str":
 			out = append(out, record.Ref{Name: item.Value, Evidence: graph.Evidence{File: m.file, Line: item.Line, Key: ik, Token: item.Value}})
 		case item.Kind == yaml.MappingNode && field != "":
-			im := ymap{n: item, file: m.file, path: ik, probs: m.probs}
+			im := m.item(ik, item)
 			if s, ev, ok := im.str(field); ok {
 				out = append(out, record.Ref{Name: s, Evidence: ev})
 			} else if _, fv := im.get(field); fv == nil {

@@ -1,0 +1,155 @@
+package sanctum
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/record"
+)
+
+// budgetMsg is the problem of a document that runs out of node budget.
+func budgetMsg(t *testing.T, src string) string {
+	t.Helper()
+	root, _ := yamlDoc([]byte(src), "f")
+	if root == nil {
+		t.Fatal("no document")
+	}
+	n := CountNodes(root)
+	return fmt.Sprintf("too large once aliases are expanded: reading it visits more than %d YAML nodes (limit: 16 per node of the file, which has %d, plus 100000); the file is not used",
+		16*n+100_000, n)
+}
+
+// aliasedRequires is a catalog of n services whose requires all alias
+// one list of every service: n*n names from a file of a few n lines.
+func aliasedRequires(n int) string {
+	var b strings.Builder
+	b.WriteString("version: 1\nservices:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  s%d:\n    launchagent: com.sanctum.s%d\n", i, i)
+		if i == 0 {
+			b.WriteString("    requires: &all [")
+			for j := range n {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				fmt.Fprintf(&b, "s%d", j)
+			}
+			b.WriteString("]\n")
+		} else {
+			b.WriteString("    requires: *all\n")
+		}
+	}
+	return b.String()
+}
+
+// bigMapping is a mapping anchored as big with n keys, as a top-level
+// entry named key.
+func bigMapping(key string, n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: &big\n", key)
+	for i := range n {
+		fmt.Fprintf(&b, "  k%d: v\n", i)
+	}
+	return b.String()
+}
+
+// aliases writes n items or entries that alias big.
+func aliases(n int, item string) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(strings.ReplaceAll(item, "#", fmt.Sprint(i)))
+	}
+	return b.String()
+}
+
+func TestYAMLAliasBudget(t *testing.T) {
+	tests := []struct {
+		name  string
+		src   string
+		parse func(src string) (any, []record.Problem)
+		empty any
+	}{
+		{
+			// 1,000 services x 1,000 names (3,000 x 3,000 grew past 9 GB
+			// in the loader before this limit).
+			name: "catalog requires", src: aliasedRequires(1000),
+			parse: func(src string) (any, []record.Problem) { return ParseCatalog([]byte(src), "f") },
+			empty: Catalog{File: "f"},
+		},
+		{
+			name: "instance services", src: bigMapping("x", 10_000) + "services:\n" + aliases(1000, "  s#: *big\n"),
+			parse: func(src string) (any, []record.Problem) { return ParseInstance([]byte(src), "f") },
+			empty: Instance{File: "f"},
+		},
+		{
+			name: "manifest requires", src: bigMapping("x", 10_000) + "requires:\n" + aliases(1000, "  - *big\n"),
+			parse: func(src string) (any, []record.Problem) { return ParseManifest([]byte(src), "f") },
+			empty: Manifest{File: "f", Name: "f", NameEv: graphEvidence("f")},
+		},
+		{
+			name: "driftmap.yaml artifacts", src: bigMapping("x", 10_000) + "artifacts:\n" + aliases(1000, "  - *big\n"),
+			parse: func(src string) (any, []record.Problem) {
+				l := DefaultLayout("/r", "/Users/bert", "/w")
+				return l, ApplyConfig(&l, []byte(src), "f")
+			},
+			empty: DefaultLayout("/r", "/Users/bert", "/w"),
+		},
+		{
+			name: "driftmap.yaml services", src: "services:\n" + strings.Replace(aliasedRequires(1000), "version: 1\nservices:\n", "", 1),
+			parse: func(src string) (any, []record.Problem) {
+				l := DefaultLayout("/r", "/Users/bert", "/w")
+				return l, ApplyConfig(&l, []byte(src), "f")
+			},
+			empty: DefaultLayout("/r", "/Users/bert", "/w"),
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, probs := tc.parse(tc.src)
+			want := []record.Problem{{File: "f", Message: budgetMsg(t, tc.src)}}
+			if d := cmp.Diff(want, probs); d != "" {
+				t.Errorf("problems (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(tc.empty, got); d != "" {
+				t.Errorf("what was read is used (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func graphEvidence(file string) graph.Evidence {
+	return graph.Evidence{File: file, Key: "file name", Token: file}
+}
+
+// TestYAMLBudgetHonest checks that large honest documents, and aliases
+// used as people use them, read in full.
+func TestYAMLBudgetHonest(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("version: 1\nservices: &services\n")
+	for i := range 5000 {
+		fmt.Fprintf(&b, "  s%d:\n    launchagent: com.sanctum.s%d\n    port: %d\n    role: worker\n    requires: [s%d, {service: s%d}, s%d]\n    renamed_from: [old-s%d]\n",
+			i, i, 1024+i, (i+1)%5000, (i+2)%5000, (i+3)%5000, i)
+	}
+	b.WriteString("auxiliary: *services\n")
+	cat, probs := ParseCatalog([]byte(b.String()), "c.yaml")
+	if len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	if len(cat.Entries) != 10_000 || len(cat.Entries[9999].Requires) != 3 || cat.Entries[9999].Port != 1024+4999 {
+		t.Errorf("%d entries, last %+v", len(cat.Entries), cat.Entries[len(cat.Entries)-1])
+	}
+
+	b.Reset()
+	b.WriteString("defaults: &d {enabled: true, port: 0}\nservices:\n")
+	for i := range 20_000 {
+		fmt.Fprintf(&b, "  s%d: {enabled: true, port: %d, wake_word: hey, nested: {a: [1, 2, 3], b: {c: d}}}\n", i, 1+i%65535)
+	}
+	inst, probs := ParseInstance([]byte(b.String()), "i.yaml")
+	if len(probs) != 0 || len(inst.Services) != 20_000 {
+		t.Errorf("%d services, problems %v", len(inst.Services), probs)
+	}
+}
