@@ -153,3 +153,84 @@ func TestYAMLBudgetHonest(t *testing.T) {
 		t.Errorf("%d services, problems %v", len(inst.Services), probs)
 	}
 }
+
+func TestPorts(t *testing.T) {
+	type parsed struct {
+		port int
+		set  bool
+	}
+	readers := map[string]struct {
+		doc  func(port string) string
+		read func(src string) (parsed, []record.Problem)
+		key  string
+	}{
+		"catalog": {
+			doc: func(p string) string { return "services:\n  a: {port: " + p + "}\n" },
+			read: func(src string) (parsed, []record.Problem) {
+				c, probs := ParseCatalog([]byte(src), "f")
+				return parsed{c.Entries[0].Port, c.Entries[0].PortEv.File != ""}, probs
+			},
+			key: "services.a.port",
+		},
+		"instance.yaml": {
+			doc: func(p string) string { return "services:\n  a: {port: " + p + "}\n" },
+			read: func(src string) (parsed, []record.Problem) {
+				i, probs := ParseInstance([]byte(src), "f")
+				return parsed{i.Services[0].Port, i.Services[0].PortEv.File != ""}, probs
+			},
+			key: "services.a.port",
+		},
+		"manifest": {
+			doc: func(p string) string { return "name: a\nport: " + p + "\n" },
+			read: func(src string) (parsed, []record.Problem) {
+				m, probs := ParseManifest([]byte(src), "f")
+				return parsed{m.Port, m.PortEv.File != ""}, probs
+			},
+			key: "port",
+		},
+		"driftmap.yaml": {
+			doc: func(p string) string { return "services:\n  a:\n    port: " + p + "\n" },
+			read: func(src string) (parsed, []record.Problem) {
+				l := DefaultLayout("/r", "/h", "/w")
+				probs := ApplyConfig(&l, []byte(src), "f")
+				return parsed{l.Services[0].Port, l.Services[0].PortEv.File != ""}, probs
+			},
+			key: "services.a.port",
+		},
+	}
+	tests := []struct {
+		port  string
+		want  parsed
+		found string // the problem's end, "" when valid
+	}{
+		{"1", parsed{1, true}, ""},
+		{"65535", parsed{65535, true}, ""},
+		{"0x1F90", parsed{8080, true}, ""},
+		{"0", parsed{0, true}, ""}, // no port claimed
+		{"null", parsed{}, ""},
+		{"-1", parsed{}, " must be a port number from 1 to 65535, found -1"},
+		{"65536", parsed{}, " must be a port number from 1 to 65535, found 65536"},
+		{"18446744073709551615", parsed{}, " must be a port number from 1 to 65535, found a number out of range"},
+		{"99999999999999999999999", parsed{}, " must be an integer, found a number"}, // a !!float to YAML
+	}
+	for name, r := range readers {
+		for _, tc := range tests {
+			t.Run(name+"/"+tc.port, func(t *testing.T) {
+				src := r.doc(tc.port)
+				got, probs := r.read(src)
+				if got != tc.want {
+					t.Errorf("port = %+v, want %+v", got, tc.want)
+				}
+				var want []record.Problem
+				if tc.found != "" {
+					line := strings.Count(src[:strings.Index(src, "port:")], "\n") + 1
+					want = []record.Problem{{File: "f", Line: line, Key: r.key,
+						Message: r.key + tc.found}}
+				}
+				if d := cmp.Diff(want, probs); d != "" {
+					t.Errorf("problems (-want +got):\n%s", d)
+				}
+			})
+		}
+	}
+}

@@ -84,7 +84,7 @@ func parseServiceEntries(sec ymap, section string) []CatalogEntry {
 			if s, ev, ok := m.str("role"); ok {
 				e.Role, e.RoleEv = s, ev
 			}
-			if p, ev, ok := m.integer("port"); ok {
+			if p, ev, ok := m.port("port"); ok {
 				e.Port, e.PortEv = p, ev
 			}
 			if en, set := m.boolean("enabled"); set {

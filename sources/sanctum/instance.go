@@ -51,7 +51,7 @@ func ParseInstance(data []byte, file string) (Instance, []record.Problem) {
 			if en, set := m.boolean("enabled"); set {
 				s.Enabled = en
 			}
-			if p, ev, ok := m.integer("port"); ok {
+			if p, ev, ok := m.port("port"); ok {
 				s.Port, s.PortEv = p, ev
 			}
 		default:

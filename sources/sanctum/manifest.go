@@ -35,7 +35,7 @@ func ParseManifest(data []byte, file string) (Manifest, []record.Problem) {
 	if s, ev, ok := top.str("name"); ok && s != "" {
 		man.Name, man.NameEv = s, ev
 	}
-	if p, ev, ok := top.integer("port"); ok {
+	if p, ev, ok := top.port("port"); ok {
 		man.Port, man.PortEv = p, ev
 	}
 	man.Requires = top.names("requires", "service")

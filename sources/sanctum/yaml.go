@@ -312,6 +312,31 @@ func (m ymap) integer(key string) (int, graph.Evidence, bool) {
 	return n, m.ev(k, key, strconv.Itoa(n)), true
 }
 
+// port reads a TCP port: an integer from 1 to 65535, or 0, which claims
+// no port (see docs/formats.md). Any other number is a Problem naming
+// the key, and is not used.
+func (m ymap) port(key string) (int, graph.Evidence, bool) {
+	k, v := m.get(key)
+	if v == nil || v.Tag == "!!null" {
+		return 0, graph.Evidence{}, false
+	}
+	kp := joinKey(m.path, key)
+	if v.Kind != yaml.ScalarNode || v.Tag != "!!int" {
+		m.problem(k.Line, kp, "%s must be an integer, found %s", kp, Describe(v))
+		return 0, graph.Evidence{}, false
+	}
+	var n int64
+	if err := v.Decode(&n); err != nil || n < 0 || n > 65535 {
+		found := "a number out of range"
+		if err == nil {
+			found = strconv.FormatInt(n, 10)
+		}
+		m.problem(k.Line, kp, "%s must be a port number from 1 to 65535, found %s", kp, found)
+		return 0, graph.Evidence{}, false
+	}
+	return int(n), m.ev(k, key, strconv.Itoa(int(n))), true
+}
+
 func (m ymap) boolean(key string) (val, set bool) {
 	k, v := m.get(key)
 	if v == nil || v.Tag == "!!null" {
