@@ -82,10 +82,11 @@ func checkBounds(data []byte) error {
 	return checkText(data)
 }
 
-// plistElements are the elements howett.net/plist's XML parser knows; a
-// document whose first element is another one is parsed as text.
+// plistElements are the elements howett.net/plist's XML parser knows as
+// values; a document whose first element is another one (even <key>) is
+// parsed as text.
 var plistElements = map[string]bool{
-	"plist": true, "dict": true, "array": true, "key": false, "string": true, "integer": true,
+	"plist": true, "dict": true, "array": true, "string": true, "integer": true,
 	"real": true, "true": true, "false": true, "date": true, "data": true,
 }
 
@@ -170,7 +171,7 @@ func textDepth(data []byte, limit int) int {
 		if extra < 0 && !textSpace(c) && !(c == '/' && i+1 < len(s) && (s[i+1] == '/' || s[i+1] == '*')) {
 			extra = 0
 			if c == '"' || !textQuotable(c) {
-				extra = 1
+				extra, deepest = 1, 1
 			}
 		}
 		switch {
@@ -179,11 +180,13 @@ func textDepth(data []byte, limit int) int {
 				i++
 			}
 		case c == '/' && i+1 < len(s) && s[i+1] == '*':
-			end := bytes.Index(s[i+2:], []byte("*/"))
+			// As the decoder does, from the "/*" itself: "/*/" is a
+			// whole comment.
+			end := bytes.Index(s[i:], []byte("*/"))
 			if end < 0 {
 				return deepest
 			}
-			i += 2 + end + 2
+			i += end + 2
 		case c == '"':
 			for i++; i < len(s) && s[i] != '"'; i++ {
 				if s[i] == '\\' {
@@ -217,6 +220,9 @@ func textDepth(data []byte, limit int) int {
 				i++
 			}
 		}
+	}
+	if extra < 0 {
+		return 1 // nothing but space and comments: an empty dictionary
 	}
 	return deepest
 }

@@ -309,6 +309,9 @@ func TestDecodeTextDepth(t *testing.T) {
 		{"a string before the brackets", `"x" = ` + deep(maxPlistDepth) + ";"},
 		{"a quote in a comment", "{ A = /* \" */ " + deep(600) + "; /* \" */ }"},
 		{"slashes in an unquoted string", "{ A = x//y; B = " + deep(600) + "; }"},
+		// The decoder ends a comment at the first "*/" from the "/*":
+		// "/*/" is a whole comment (found by FuzzDecodeDepth).
+		{"a comment closed by its own star", "/*/ " + deep(600)},
 	}
 	for _, tc := range refused {
 		for enc, data := range map[string][]byte{"UTF-8": []byte(tc.text), "UTF-16": utf16LE(tc.text)} {
