@@ -632,8 +632,8 @@ func TestYAMLValueMergeBudget(t *testing.T) {
 			t.Errorf("%s: error %v, want the expansion limit", name, err)
 			continue
 		}
-		want := fmt.Sprintf("too large once aliases and merge keys are expanded: more than %d values (limit: 16 per node of the file, which has %d, plus 100000)", ee.limit, ee.nodes)
-		if err.Error() != want || ee.limit != 16*ee.nodes+100_000 {
+		want := fmt.Sprintf("too large once aliases and merge keys are expanded: more than %d values (limit: 8 per node of the file, which has %d, plus 100000)", ee.limit, ee.nodes)
+		if err.Error() != want || ee.limit != 8*ee.nodes+100_000 {
 			t.Errorf("%s: %q", name, err)
 		}
 	}

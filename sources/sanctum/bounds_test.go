@@ -19,8 +19,8 @@ func budgetMsg(t *testing.T, src string) string {
 		t.Fatal("no document")
 	}
 	n := CountNodes(root)
-	return fmt.Sprintf("too large once aliases are expanded: reading it visits more than %d YAML nodes (limit: 16 per node of the file, which has %d, plus 100000); the file is not used",
-		16*n+100_000, n)
+	return fmt.Sprintf("too large once aliases are expanded: reading it visits more than %d YAML nodes (limit: 8 per node of the file, which has %d, plus 100000); the file is not used",
+		8*n+100_000, n)
 }
 
 // aliasedRequires is a catalog of n services whose requires all alias
@@ -141,6 +141,19 @@ func TestYAMLBudgetHonest(t *testing.T) {
 	}
 	if len(cat.Entries) != 10_000 || len(cat.Entries[9999].Requires) != 3 || cat.Entries[9999].Port != 1024+4999 {
 		t.Errorf("%d entries, last %+v", len(cat.Entries), cat.Entries[len(cat.Entries)-1])
+	}
+
+	// A requires list shared by every service, and the services
+	// section read twice.
+	b.Reset()
+	b.WriteString("version: 1\ncore: &core [db, cache, queue, auth, mail, search, metrics, logs]\nservices: &services\n")
+	for i := range 5000 {
+		fmt.Fprintf(&b, "  s%d: {launchagent: com.sanctum.s%d, requires: *core}\n", i, i)
+	}
+	b.WriteString("auxiliary: *services\n")
+	cat, probs = ParseCatalog([]byte(b.String()), "c.yaml")
+	if len(probs) != 0 || len(cat.Entries) != 10_000 || len(cat.Entries[9999].Requires) != 8 {
+		t.Errorf("%d entries, problems %v", len(cat.Entries), probs)
 	}
 
 	b.Reset()

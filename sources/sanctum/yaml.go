@@ -138,6 +138,9 @@ type ymap struct {
 	path  string
 	probs *[]record.Problem
 	b     *budget
+	// read is set once the mapping's entries were charged to the
+	// budget: looking up several keys of one mapping reads it once.
+	read *bool
 }
 
 // topMap wraps the root mapping of a document, with a node budget
@@ -145,21 +148,25 @@ type ymap struct {
 func topMap(root *yaml.Node, file string, probs *[]record.Problem) ymap {
 	b := newBudget(root)
 	b.start = len(*probs)
-	return ymap{n: root, file: file, probs: probs, b: b}
+	return ymap{n: root, file: file, probs: probs, b: b, read: new(bool)}
 }
 
 // Limits on reading one YAML document. yaml.v3 keeps an alias as one
 // node, but the readers follow aliases, so a small document that
 // aliases a long list many times (every service's requires the same
 // 3,000 names) would be read as millions of names. The readers count
-// every node they visit, once per visit, against a budget of
-// NodeBudgetPerNode per node of the document as parsed plus
-// NodeBudgetFloor (see NodeBudget): an honest document, whose readers
-// look at each node a few times (a lookup scans its mapping), stays far
-// below it whatever its size, and a bomb stops after work proportional
-// to its own size.
+// the nodes they visit, once per path that reaches them (a mapping
+// read through two aliases counts twice; several keys looked up in one
+// mapping count it once), against a budget of NodeBudgetPerNode per node
+// of the document as parsed plus NodeBudgetFloor (see NodeBudget). An
+// honest document is read about once, and may reuse its parts through
+// aliases several times over (auxiliary: *services, a requires list
+// shared by many services) whatever its size; a bomb stops after work,
+// and output, proportional to its own size: each visit may make one
+// record (a name with its evidence, some 150 bytes), so a bomb costs
+// at most a few times what yaml.v3's own tree of the file costs.
 const (
-	NodeBudgetPerNode = 16
+	NodeBudgetPerNode = 8
 	NodeBudgetFloor   = 100_000
 )
 
@@ -236,7 +243,18 @@ func (m ymap) problem(line int, key, format string, args ...any) {
 // entries returns the mapping's key and value nodes in file order; the
 // last of duplicate keys wins, as yaml.v3 decoding would.
 func (m ymap) entries() (keys, vals []*yaml.Node) {
-	if m.n == nil || !m.spend(len(m.n.Content)) {
+	if m.n == nil {
+		return nil, nil
+	}
+	if m.read == nil || !*m.read {
+		if !m.spend(len(m.n.Content)) {
+			return nil, nil
+		}
+		if m.read != nil {
+			*m.read = true
+		}
+	}
+	if m.exhausted() {
 		return nil, nil
 	}
 	for i := 0; i+1 < len(m.n.Content); i += 2 {
@@ -274,17 +292,17 @@ func (m ymap) sub(key string) (ymap, bool) {
 		m.problem(k.Line, joinKey(m.path, key), "%s must be a mapping, found %s", joinKey(m.path, key), Describe(v))
 		return ymap{}, false
 	}
-	return ymap{n: v, file: m.file, path: joinKey(m.path, key), probs: m.probs, b: m.b}, true
+	return ymap{n: v, file: m.file, path: joinKey(m.path, key), probs: m.probs, b: m.b, read: new(bool)}, true
 }
 
 // child wraps a value node that is known to be a mapping.
 func (m ymap) child(key string, v *yaml.Node) ymap {
-	return ymap{n: v, file: m.file, path: joinKey(m.path, key), probs: m.probs, b: m.b}
+	return ymap{n: v, file: m.file, path: joinKey(m.path, key), probs: m.probs, b: m.b, read: new(bool)}
 }
 
 // item wraps a list item at key path ik that is known to be a mapping.
 func (m ymap) item(ik string, v *yaml.Node) ymap {
-	return ymap{n: v, file: m.file, path: ik, probs: m.probs, b: m.b}
+	return ymap{n: v, file: m.file, path: ik, probs: m.probs, b: m.b, read: new(bool)}
 }
 
 func (m ymap) str(key string) (string, graph.Evidence, bool) {
