@@ -1,6 +1,7 @@
 package artifact
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -624,5 +625,60 @@ func TestCheckArtifactsBounds(t *testing.T) {
 	}
 	if r := res[2]; r.State != Drift || len(r.Differences) != maxDiffs+1 || r.Differences[maxDiffs] != "… and 10 more differences" {
 		t.Errorf("many: %d differences, last %q", len(r.Differences), r.Differences[len(r.Differences)-1])
+	}
+}
+
+// TestYAMLValueMergeBudget checks that merge keys cannot multiply a small
+// document: many mappings merging one large mapping, and a chain of
+// mappings each merging the one before, copy entries quadratically in
+// the file's size and are refused; honest merges convert.
+func TestYAMLValueMergeBudget(t *testing.T) {
+	var fan strings.Builder
+	fan.WriteString("big: &big {")
+	for i := range 1000 {
+		fmt.Fprintf(&fan, "k%d: %d, ", i, i)
+	}
+	fan.WriteString("}\n")
+	for i := range 10_000 {
+		fmt.Fprintf(&fan, "m%d: {<<: *big}\n", i)
+	}
+	var chain strings.Builder
+	chain.WriteString("l0: &l0 {x0: 0}\n")
+	for i := 1; i < 3000; i++ {
+		fmt.Fprintf(&chain, "l%d: &l%d {<<: *l%d, x%d: %d}\n", i, i, i-1, i, i)
+	}
+	for name, src := range map[string]string{"fan": fan.String(), "chain": chain.String()} {
+		_, err := yamlValue([]byte(src))
+		var ee *expansionError
+		if !errors.As(err, &ee) {
+			t.Errorf("%s: error %v, want the expansion limit", name, err)
+			continue
+		}
+		want := fmt.Sprintf("too large once aliases and merge keys are expanded: more than %d values (limit: 8 per node of the file, which has %d, plus 100000)", ee.limit, ee.nodes)
+		if err.Error() != want || ee.limit != 8*ee.nodes+100_000 {
+			t.Errorf("%s: %q", name, err)
+		}
+	}
+
+	// Through Check, the refusal is one difference that says so.
+	root, ws := artFiles(t, map[string]string{"fan.yaml": fan.String(), "/out.yaml": "{}\n"})
+	res := artCheck(root, ws, sanctum.ArtifactSpec{Kind: sanctum.ArtifactCopy, Input: "fan.yaml", Output: "/out.yaml"})
+	if len(res) != 1 || len(res[0].Differences) != 1 ||
+		!strings.HasPrefix(res[0].Differences[0], "cannot check: the input is too large once aliases and merge keys are expanded: more than ") {
+		t.Errorf("Check: %+v", res)
+	}
+
+	var honest strings.Builder
+	honest.WriteString("defaults: &d {enabled: true, restart: always, nice: 5, user: bert, group: staff}\nservices:\n")
+	for i := range 5000 {
+		fmt.Fprintf(&honest, "  s%d: {<<: *d, port: %d, requires: [a, b, c]}\n", i, 1024+i)
+	}
+	v, err := yamlValue([]byte(honest.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svcs := v.(map[string]any)["services"].(map[string]any)
+	if s := svcs["s4999"].(map[string]any); len(svcs) != 5000 || len(s) != 7 || s["user"] != "bert" {
+		t.Errorf("%d services, s4999 = %v", len(svcs), s)
 	}
 }

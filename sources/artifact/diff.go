@@ -50,7 +50,7 @@ func newDiffer(leftIn, rightIn, onlyLeft, onlyRight string) *differ {
 func (d *differ) parseFailure(what, format string, err error) {
 	switch {
 	case err == nil:
-	case errors.Is(err, errDepth):
+	case errors.Is(err, errDepth), errors.As(err, new(*expansionError)):
 		d.note("cannot check: the %s is %s", what, err)
 	default:
 		d.note("the %s is not valid %s (%s)", what, format, err)

@@ -80,20 +80,49 @@ func yamlValue(data []byte) (any, error) {
 		}
 		return nil, errors.New(msg)
 	}
-	c := &yamlConverter{memo: map[*yaml.Node]any{}, active: map[*yaml.Node]bool{}}
+	limit, nodes := sanctum.NodeBudget(doc)
+	c := &yamlConverter{memo: map[*yaml.Node]any{}, active: map[*yaml.Node]bool{},
+		left: limit, tooLarge: &expansionError{limit: limit, nodes: nodes}}
 	return c.value(doc, 0)
 }
 
+// expansionError is a YAML document whose conversion would build more
+// values than its budget (see sanctum.NodeBudget).
+type expansionError struct{ limit, nodes int }
+
+func (e *expansionError) Error() string {
+	return fmt.Sprintf("too large once aliases and merge keys are expanded: more than %d values (limit: %d per node of the file, which has %d, plus %d)",
+		e.limit, sanctum.NodeBudgetPerNode, e.nodes, sanctum.NodeBudgetFloor)
+}
+
 // yamlConverter converts a yaml.v3 node tree. Each anchored node is converted
-// once and shared by its aliases, so aliases never expand exponentially.
+// once and shared by its aliases, so aliases never expand exponentially;
+// a merge key (<<) copies the entries of the mapping it names, which
+// many mappings merging a large one, or a chain of merges, would
+// multiply. Every node converted and every entry copied is charged to a
+// budget proportional to the document's size (sanctum.NodeBudget).
+// Walking the result as a tree is bounded by the differ (maxNodes).
 type yamlConverter struct {
-	memo   map[*yaml.Node]any
-	active map[*yaml.Node]bool
+	memo     map[*yaml.Node]any
+	active   map[*yaml.Node]bool
+	left     int
+	tooLarge *expansionError
+}
+
+// spend charges k values to the budget.
+func (c *yamlConverter) spend(k int) error {
+	if c.left -= k; c.left < 0 {
+		return c.tooLarge
+	}
+	return nil
 }
 
 func (c *yamlConverter) value(n *yaml.Node, depth int) (any, error) {
 	if depth > maxDepth {
 		return nil, errDepth
+	}
+	if err := c.spend(1); err != nil {
+		return nil, err
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
@@ -180,6 +209,9 @@ func (c *yamlConverter) mapping(n *yaml.Node, depth int) (any, error) {
 		mm, ok := mv.(map[string]any)
 		if !ok {
 			return nil, fmt.Errorf("line %d: a merge key (<<) must refer to a mapping", merges[i].Line)
+		}
+		if err := c.spend(len(mm)); err != nil {
+			return nil, err
 		}
 		for k, v := range mm {
 			out[k] = v

@@ -2,6 +2,7 @@ package launchd
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -65,12 +66,24 @@ func ParsePlist(data []byte, file, home string) (job Job, probs []record.Problem
 
 // Decode decodes a property list (XML, binary or OpenStep) with
 // howett.net/plist into nil, bool, string, uint64, int64, float64,
-// []byte, time.Time, plist.UID, []any and map[string]any values. The
-// decoder turns its own panics into errors but re-panics runtime errors
-// (an index out of range on a corrupt binary plist); those are returned
-// as errors too. The error may quote the file: never print it, use
-// Invalid to say what is wrong.
+// []byte, time.Time, plist.UID, []any and map[string]any values.
+//
+// Before the decoder sees the data, checkBounds refuses what would cost
+// more than its size warrants: nesting deeper than 512 levels, which
+// the decoder would recurse into until the stack overflows, and a binary
+// plist whose shared references expand to more objects than
+// expansionLimit allows, or that is malformed (a reference cycle, a
+// reference or offset out of range). Such a refusal is a *LimitError,
+// whose message may be printed, or an error Invalid explains.
+//
+// The decoder turns its own panics into errors but re-panics runtime
+// errors (an index out of range on a corrupt binary plist); those are
+// returned as errors too. Any other error may quote the file: never
+// print it, use Invalid to say what is wrong.
 func Decode(data []byte) (root any, format int, err error) {
+	if err := checkBounds(data); err != nil {
+		return nil, plist.InvalidFormat, err
+	}
 	type decoded struct {
 		root   any
 		format int
@@ -85,18 +98,42 @@ func Decode(data []byte) (root any, format int, err error) {
 }
 
 // Invalid says why data, which Decode rejected, is not a property list,
-// and on which line (0 when unknown), in words of our own: the decoder's
-// message may quote values from the file (a malformed <integer> is
-// echoed verbatim), so it is never copied. An XML document is scanned
-// again to name the line and the cause.
+// or which limit it is beyond, and on which line (0 when unknown), in
+// words of our own: the decoder's message may quote values from the
+// file (a malformed <integer> is echoed verbatim), so it is never
+// copied. An XML document is scanned again to name the line and the
+// cause. The message reads after "the plist is".
 func Invalid(data []byte) (line int, msg string) {
+	if err := checkBounds(data); err != nil {
+		return explain(err)
+	}
+	return invalid(data)
+}
+
+// invalid is Invalid for data that checkBounds accepts.
+func invalid(data []byte) (line int, msg string) {
 	if bytes.HasPrefix(data, []byte("bplist")) {
-		return 0, "not a valid binary property list"
+		return 0, binaryError{}.Error()
 	}
 	if s := scanXML(data); s.errMsg != "" {
 		return s.errLine, "not a valid property list: " + s.errMsg
 	}
 	return 0, "not a valid property list"
+}
+
+// refused reports whether err is checkBounds' refusal.
+func refused(err error) bool {
+	var le *LimitError
+	return errors.As(err, &le) || errors.As(err, new(binaryError))
+}
+
+// explain returns the line and message of checkBounds' refusal.
+func explain(err error) (int, string) {
+	var le *LimitError
+	if errors.As(err, &le) {
+		return le.Line, le.Msg
+	}
+	return 0, binaryError{}.Error()
 }
 
 // plistParser holds the state of one ParsePlist call.
@@ -134,7 +171,13 @@ func (p *plistParser) parse(data []byte) {
 	}
 	root, format, err := Decode(data)
 	if err != nil {
-		line, msg := Invalid(data)
+		var line int
+		var msg string
+		if refused(err) {
+			line, msg = explain(err) // no need to scan the file again
+		} else {
+			line, msg = invalid(data)
+		}
 		p.problem("", line, "%s", msg)
 		return
 	}

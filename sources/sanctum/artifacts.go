@@ -84,6 +84,9 @@ func parseArtifactSpecs(m ymap, key string) (specs []ArtifactSpec, present bool)
 		m.problem(k.Line, kp, "%s must be a list of {kind, input, output} mappings, found %s", kp, Describe(v))
 		return nil, true
 	}
+	if !m.spend(len(v.Content)) {
+		return nil, true
+	}
 	seen := map[string]string{} // kind + output -> item key
 	for i, item := range v.Content {
 		ik := fmt.Sprintf("%s[%d]", kp, i)
@@ -94,7 +97,7 @@ func parseArtifactSpecs(m ymap, key string) (specs []ArtifactSpec, present bool)
 			m.problem(item.Line, ik, "%s must be a mapping with kind, input and output, found %s", ik, Describe(item))
 			continue
 		}
-		im := ymap{n: item, file: m.file, path: ik, probs: m.probs}
+		im := m.item(ik, item)
 		keys, _ := im.entries()
 		for _, ck := range keys {
 			if !slices.Contains(artifactItemKeys, ck.Value) {

@@ -35,7 +35,7 @@ func TestParseArtifactSpecs(t *testing.T) {
 		if root == nil {
 			t.Fatalf("no document: %v", probs)
 		}
-		specs, present := parseArtifactSpecs(ymap{n: root, file: file, probs: &probs}, "artifacts")
+		specs, present := parseArtifactSpecs(topMap(root, file, &probs), "artifacts")
 		return specs, present, probs
 	}
 

@@ -44,7 +44,7 @@ func ParseCatalog(data []byte, file string) (Catalog, []record.Problem) {
 	if root == nil {
 		return cat, probs
 	}
-	top := ymap{n: root, file: file, probs: &probs}
+	top := topMap(root, file, &probs)
 	if v, ev, ok := top.integer("version"); ok && v != 1 {
 		top.problem(ev.Line, "version", "unsupported catalog version %d (driftmap reads version 1)", v)
 	}
@@ -52,6 +52,9 @@ func ParseCatalog(data []byte, file string) (Catalog, []record.Problem) {
 		if sec, ok := top.sub(section); ok {
 			cat.Entries = append(cat.Entries, parseServiceEntries(sec, section)...)
 		}
+	}
+	if top.exhausted() {
+		return Catalog{File: file}, probs
 	}
 	return cat, probs
 }
@@ -81,7 +84,7 @@ func parseServiceEntries(sec ymap, section string) []CatalogEntry {
 			if s, ev, ok := m.str("role"); ok {
 				e.Role, e.RoleEv = s, ev
 			}
-			if p, ev, ok := m.integer("port"); ok {
+			if p, ev, ok := m.port("port"); ok {
 				e.Port, e.PortEv = p, ev
 			}
 			if en, set := m.boolean("enabled"); set {

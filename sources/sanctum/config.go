@@ -1,6 +1,7 @@
 package sanctum
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/driftmap/driftmap/sources/record"
@@ -22,11 +23,15 @@ func ApplyConfig(l *Layout, data []byte, file string) []record.Problem {
 	if root == nil {
 		return probs
 	}
+	// Apply to a copy, kept only when the whole file could be read.
+	orig, applied := l, *l
+	l = &applied
+	l.Set = maps.Clone(l.Set)
 	l.Config = file
 	if l.Set == nil {
 		l.Set = map[string]Position{}
 	}
-	top := ymap{n: root, file: file, probs: &probs}
+	top := topMap(root, file, &probs)
 	keys, _ := top.entries()
 	for _, k := range keys {
 		if !slices.Contains(configKeys, k.Value) {
@@ -72,6 +77,9 @@ func ApplyConfig(l *Layout, data []byte, file string) []record.Problem {
 		}
 		l.Artifacts = specs
 		l.Set["artifacts"] = Position{File: file}
+	}
+	if !top.exhausted() {
+		*orig = applied
 	}
 	return probs
 }

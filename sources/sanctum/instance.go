@@ -35,7 +35,7 @@ func ParseInstance(data []byte, file string) (Instance, []record.Problem) {
 	if root == nil {
 		return inst, probs
 	}
-	top := ymap{n: root, file: file, probs: &probs}
+	top := topMap(root, file, &probs)
 	svcs, ok := top.sub("services")
 	if !ok {
 		return inst, probs
@@ -51,7 +51,7 @@ func ParseInstance(data []byte, file string) (Instance, []record.Problem) {
 			if en, set := m.boolean("enabled"); set {
 				s.Enabled = en
 			}
-			if p, ev, ok := m.integer("port"); ok {
+			if p, ev, ok := m.port("port"); ok {
 				s.Port, s.PortEv = p, ev
 			}
 		default:
@@ -59,6 +59,9 @@ func ParseInstance(data []byte, file string) (Instance, []record.Problem) {
 			continue
 		}
 		inst.Services = append(inst.Services, s)
+	}
+	if top.exhausted() {
+		return Instance{File: file}, probs
 	}
 	return inst, probs
 }

@@ -30,16 +30,20 @@ func ParseManifest(data []byte, file string) (Manifest, []record.Problem) {
 	if root == nil {
 		return man, probs
 	}
-	top := ymap{n: root, file: file, probs: &probs}
+	unread := man
+	top := topMap(root, file, &probs)
 	if s, ev, ok := top.str("name"); ok && s != "" {
 		man.Name, man.NameEv = s, ev
 	}
-	if p, ev, ok := top.integer("port"); ok {
+	if p, ev, ok := top.port("port"); ok {
 		man.Port, man.PortEv = p, ev
 	}
 	man.Requires = top.names("requires", "service")
 	if s, ev, ok := top.str("launchagent"); ok && s != "" {
 		man.LaunchAgent = &record.Ref{Name: s, Evidence: ev}
+	}
+	if top.exhausted() {
+		return unread, probs
 	}
 	return man, probs
 }

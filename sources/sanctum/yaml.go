@@ -130,15 +130,113 @@ func Describe(n *yaml.Node) string {
 }
 
 // ymap is a YAML mapping read with type checks; every type error becomes a
-// Problem naming the key path and line.
+// Problem naming the key path and line. All the ymaps of one document
+// share its budget (see topMap).
 type ymap struct {
 	n     *yaml.Node
 	file  string
 	path  string
 	probs *[]record.Problem
+	b     *budget
+	// read is set once the mapping's entries were charged to the
+	// budget: looking up several keys of one mapping reads it once.
+	read *bool
 }
 
+// topMap wraps the root mapping of a document, with a node budget
+// proportional to the document's size.
+func topMap(root *yaml.Node, file string, probs *[]record.Problem) ymap {
+	b := newBudget(root)
+	b.start = len(*probs)
+	return ymap{n: root, file: file, probs: probs, b: b, read: new(bool)}
+}
+
+// Limits on reading one YAML document. yaml.v3 keeps an alias as one
+// node, but the readers follow aliases, so a small document that
+// aliases a long list many times (every service's requires the same
+// 3,000 names) would be read as millions of names. The readers count
+// the nodes they visit, once per path that reaches them (a mapping
+// read through two aliases counts twice; several keys looked up in one
+// mapping count it once), against a budget of NodeBudgetPerNode per node
+// of the document as parsed plus NodeBudgetFloor (see NodeBudget). An
+// honest document is read about once, and may reuse its parts through
+// aliases several times over (auxiliary: *services, a requires list
+// shared by many services) whatever its size; a bomb stops after work,
+// and output, proportional to its own size: each visit may make one
+// record (a name with its evidence, some 150 bytes), so a bomb costs
+// at most a few times what yaml.v3's own tree of the file costs.
+const (
+	NodeBudgetPerNode = 8
+	NodeBudgetFloor   = 100_000
+)
+
+// NodeBudget returns the number of nodes the readers of the document
+// under root may visit, counting a node reached through an alias once
+// per visit, and the number of nodes the document has as parsed.
+func NodeBudget(root *yaml.Node) (limit, nodes int) {
+	nodes = CountNodes(root)
+	return NodeBudgetPerNode*nodes + NodeBudgetFloor, nodes
+}
+
+// budget is what is left of the nodes the readers of one document may
+// visit.
+type budget struct {
+	nodes, limit, left int
+	start              int  // problems before reading began
+	out                bool // exhausted: reading stopped, a Problem says so
+}
+
+func newBudget(root *yaml.Node) *budget {
+	limit, n := NodeBudget(root)
+	return &budget{nodes: n, limit: limit, left: limit}
+}
+
+// CountNodes counts the nodes of the tree under n as parsed (an alias is
+// one node), without recursion.
+func CountNodes(n *yaml.Node) int {
+	count := 0
+	for stack := []*yaml.Node{n}; len(stack) > 0; {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if n == nil {
+			continue
+		}
+		count++
+		stack = append(stack, n.Content...)
+	}
+	return count
+}
+
+// spend charges k visited nodes to the document's budget. When it runs
+// out, reading stops: spend reports false from then on, and one Problem
+// names the file and the limit, in place of the problems reading found
+// (the file is not used; those of parsing it stay).
+func (m ymap) spend(k int) bool {
+	b := m.b
+	if b == nil {
+		return true
+	}
+	if b.out {
+		return false
+	}
+	if b.left -= k; b.left >= 0 {
+		return true
+	}
+	b.out = true
+	*m.probs = append((*m.probs)[:b.start], record.Problem{File: m.file, Message: fmt.Sprintf(
+		"too large once aliases are expanded: reading it visits more than %d YAML nodes (limit: %d per node of the file, which has %d, plus %d); the file is not used",
+		b.limit, NodeBudgetPerNode, b.nodes, NodeBudgetFloor)})
+	return false
+}
+
+// exhausted reports whether reading the document ran out of budget;
+// what was read is then incomplete and must not be used.
+func (m ymap) exhausted() bool { return m.b != nil && m.b.out }
+
 func (m ymap) problem(line int, key, format string, args ...any) {
+	if m.exhausted() {
+		return // the file is not used: one Problem says why
+	}
 	*m.probs = append(*m.probs, record.Problem{File: m.file, Line: line, Key: key, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -146,6 +244,17 @@ func (m ymap) problem(line int, key, format string, args ...any) {
 // last of duplicate keys wins, as yaml.v3 decoding would.
 func (m ymap) entries() (keys, vals []*yaml.Node) {
 	if m.n == nil {
+		return nil, nil
+	}
+	if m.read == nil || !*m.read {
+		if !m.spend(len(m.n.Content)) {
+			return nil, nil
+		}
+		if m.read != nil {
+			*m.read = true
+		}
+	}
+	if m.exhausted() {
 		return nil, nil
 	}
 	for i := 0; i+1 < len(m.n.Content); i += 2 {
@@ -183,12 +292,17 @@ func (m ymap) sub(key string) (ymap, bool) {
 		m.problem(k.Line, joinKey(m.path, key), "%s must be a mapping, found %s", joinKey(m.path, key), Describe(v))
 		return ymap{}, false
 	}
-	return ymap{n: v, file: m.file, path: joinKey(m.path, key), probs: m.probs}, true
+	return ymap{n: v, file: m.file, path: joinKey(m.path, key), probs: m.probs, b: m.b, read: new(bool)}, true
 }
 
 // child wraps a value node that is known to be a mapping.
 func (m ymap) child(key string, v *yaml.Node) ymap {
-	return ymap{n: v, file: m.file, path: joinKey(m.path, key), probs: m.probs}
+	return ymap{n: v, file: m.file, path: joinKey(m.path, key), probs: m.probs, b: m.b, read: new(bool)}
+}
+
+// item wraps a list item at key path ik that is known to be a mapping.
+func (m ymap) item(ik string, v *yaml.Node) ymap {
+	return ymap{n: v, file: m.file, path: ik, probs: m.probs, b: m.b, read: new(bool)}
 }
 
 func (m ymap) str(key string) (string, graph.Evidence, bool) {
@@ -214,6 +328,31 @@ func (m ymap) integer(key string) (int, graph.Evidence, bool) {
 		return 0, graph.Evidence{}, false
 	}
 	return n, m.ev(k, key, strconv.Itoa(n)), true
+}
+
+// port reads a TCP port: an integer from 1 to 65535, or 0, which claims
+// no port (see docs/formats.md). Any other number is a Problem naming
+// the key, and is not used.
+func (m ymap) port(key string) (int, graph.Evidence, bool) {
+	k, v := m.get(key)
+	if v == nil || v.Tag == "!!null" {
+		return 0, graph.Evidence{}, false
+	}
+	kp := joinKey(m.path, key)
+	if v.Kind != yaml.ScalarNode || v.Tag != "!!int" {
+		m.problem(k.Line, kp, "%s must be an integer, found %s", kp, Describe(v))
+		return 0, graph.Evidence{}, false
+	}
+	var n int64
+	if err := v.Decode(&n); err != nil || n < 0 || n > 65535 {
+		found := "a number out of range"
+		if err == nil {
+			found = strconv.FormatInt(n, 10)
+		}
+		m.problem(k.Line, kp, "%s must be a port number from 1 to 65535, found %s", kp, found)
+		return 0, graph.Evidence{}, false
+	}
+	return int(n), m.ev(k, key, strconv.Itoa(int(n))), true
 }
 
 func (m ymap) boolean(key string) (val, set bool) {
@@ -244,6 +383,9 @@ func (m ymap) names(key, field string) []record.Ref {
 		m.problem(k.Line, kp, "%s must be a list, found %s", kp, Describe(v))
 		return nil
 	}
+	if !m.spend(len(v.Content)) {
+		return nil
+	}
 	var out []record.Ref
 	for i, item := range v.Content {
 		ik := fmt.Sprintf("%s[%d]", kp, i)
@@ -254,7 +396,7 @@ func (m ymap) names(key, field string) []record.Ref {
 		case item.Kind == yaml.ScalarNode && item.Tag == "!!str":
 			out = append(out, record.Ref{Name: item.Value, Evidence: graph.Evidence{File: m.file, Line: item.Line, Key: ik, Token: item.Value}})
 		case item.Kind == yaml.MappingNode && field != "":
-			im := ymap{n: item, file: m.file, path: ik, probs: m.probs}
+			im := m.item(ik, item)
 			if s, ev, ok := im.str(field); ok {
 				out = append(out, record.Ref{Name: s, Evidence: ev})
 			} else if _, fv := im.get(field); fv == nil {
