@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -40,9 +41,6 @@ func TestHostileTree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and a large tree")
 	}
-	if os.Getenv("DRIFTMAP_HOSTILE") == "" {
-		t.Skip("work in progress: set DRIFTMAP_HOSTILE=1")
-	}
 	bin := buildDriftmap(t)
 	base := t.TempDir()
 	outside := filepath.Join(base, "outside") // a host directory outside the root
@@ -53,24 +51,28 @@ func TestHostileTree(t *testing.T) {
 
 	flags := []string{"--root", root, "--home", "/Users/bert", "--workspace", ws}
 	for _, tc := range []struct {
-		args     []string
-		exit     int
-		want     []string // substrings of stdout+stderr
-		notWant  []string
-		writable bool // the command may write inside the root
+		args    []string
+		exit    int
+		want    []string // substrings of stdout+stderr
+		notWant []string
+		once    []string // substrings that must appear exactly once
 	}{
-		{args: []string{"check"}, exit: 1, want: hostileFindings},
+		{args: []string{"check"}, exit: 1, want: hostileFindings(), notWant: []string{"com.sanctum.escaped"},
+			once: []string{"chain of more than 40 symlinks", "com.sanctum.bomb.plist", "driftmap.yaml: error"}},
 		{args: []string{"check", "--format", "json"}, exit: 1},
 		{args: []string{"check", "--format", "dot"}, exit: 1},
 		{args: []string{"graph"}, exit: 0},
 		{args: []string{"graph", "--format", "json"}, exit: 0},
 		{args: []string{"impact", "/opt/bin/shared"}, exit: 0, want: []string{fmt.Sprintf("%d nodes affected", fanIn)}},
 		{args: []string{"impact", "--format", "json", "/opt/bin/shared"}, exit: 0},
-		{args: []string{"why", "job:com.sanctum.api", "/opt/bin/tool"}, exit: 0},
+		{args: []string{"why", "job:com.sanctum.keep", "/Users/bert/.sanctum/bin/link00"}, exit: 0, want: []string{"-> wrapper:/Users/bert/.sanctum/bin/link00 [exec]"}},
 		{args: []string{"why", "--format", "json", "job:com.sanctum.fan0001", "/opt/bin/shared"}, exit: 0},
 		{args: []string{"render", "--check", "--diff"}, exit: 1},
 		{args: []string{"render", "--check", "--diff", "--prune"}, exit: 1},
-		{args: []string{"render", "--prune"}, exit: 2, want: []string{".retired"}, writable: true},
+		// Both refuse before writing anything: .retired is a file, and
+		// services/fifo.yaml cannot be read.
+		{args: []string{"render", "--prune"}, exit: 2, want: []string{".retired"}},
+		{args: []string{"render"}, exit: 2, want: []string{"fifo.yaml"}},
 	} {
 		name := strings.Join(tc.args, " ")
 		t.Run(name, func(t *testing.T) {
@@ -90,12 +92,17 @@ func TestHostileTree(t *testing.T) {
 					t.Errorf("output lacks %q:\n%s", w, clip(out))
 				}
 			}
+			for _, w := range tc.once {
+				if n := strings.Count(out, w); n != 1 {
+					t.Errorf("%q appears %d times, want once:\n%s", w, n, linesWith(out, w))
+				}
+			}
 			for _, w := range tc.notWant {
 				if strings.Contains(out, w) {
 					t.Errorf("output has %q:\n%s", w, linesWith(out, w))
 				}
 			}
-			if after := treeState(t, root); !tc.writable && !maps(inside, after) {
+			if after := treeState(t, root); !maps(inside, after) {
 				t.Errorf("%s changed the audited root:\n%s", name, diffSnapshots(inside, after))
 			}
 		})
@@ -106,16 +113,43 @@ func TestHostileTree(t *testing.T) {
 }
 
 // hostileFindings are what check must say about the hostile tree, one
-// substring per case.
-var hostileFindings = []string{
-	// filled in as each case lands
+// line (or the telling part of one) per case.
+func hostileFindings() []string {
+	la := "/Users/bert/Library/LaunchAgents/"
+	want := []string{
+		// Root escape through a missing component then "..".
+		la + "com.sanctum.esc.plist: error: cannot be read (no such file or directory) [parse-error]",
+		// Only regular files are read.
+		la + "com.sanctum.fifo.plist: error: not a regular file (a FIFO) [parse-error]",
+		"/Users/bert/.sanctum/services/fifo.yaml: error: not a regular file (a FIFO) [parse-error]",
+		"cannot read output /Users/bert/.sanctum/.instance.json: not a regular file (a FIFO) [artifact-drift]",
+		la + "com.sanctum.sparse.plist: error: larger than 16 MiB; driftmap reads at most 16 MiB of a file of this kind [parse-error]",
+		// Bounded parsers.
+		la + "com.sanctum.bomb.plist: error: too large once expanded:",
+		la + "com.sanctum.chain.plist: error: too deeply nested:",
+		la + "com.sanctum.nested.plist:2: error: too deeply nested:",
+		"/workspace/driftmap.yaml: error: too large once aliases are expanded:",
+		// Values out of range.
+		"/Users/bert/.sanctum/instance.yaml:4: error: services.gateway.port must be a port number from 1 to 65535, found 65536 [parse-error]",
+		"/Users/bert/.sanctum/instance.yaml:5: error: services.low.port must be a port number from 1 to 65535, found -1 [parse-error]",
+		// One finding for a chain of 42 links.
+		"/Users/bert/.sanctum/bin/link00: error: wrapper /Users/bert/.sanctum/bin/link00 points to /Users/bert/.sanctum/bin/link01, the first of a chain of more than 40 symlinks",
+		// Redacted, and escaped.
+		"job com.sanctum.api runs /opt/bin/tool --password=<redacted> (Program), which does not exist [missing-target]",
+		`live job com.sanctum.forge\n/etc/passwd:1: error: forged line [missing-target] is claimed by no catalog`,
+		`live job com.sanctum.esc\x1b[2J\x1b[31mred is claimed by no catalog`,
+	}
+	if os.Geteuid() == 0 {
+		want = append(want, la+"com.sanctum.zero.plist: error: not a regular file (a character device) [parse-error]")
+	}
+	return want
 }
 
 // buildDriftmap builds the command into a temporary directory.
 func buildDriftmap(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "driftmap")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

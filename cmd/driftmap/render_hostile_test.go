@@ -10,7 +10,6 @@ import (
 	"os/user"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -185,11 +184,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 // in dir as a user permissions apply to, for at most a minute.
 func runner(t *testing.T) func(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Helper()
-	binary := filepath.Join(t.TempDir(), "driftmap")
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if out, err := exec.Command(goTool, "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		t.Fatalf("building driftmap: %v\n%s", err, out)
-	}
+	binary := buildDriftmap(t)
 	var prefix []string
 	var uid, gid int
 	if os.Geteuid() == 0 {
