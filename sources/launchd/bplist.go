@@ -58,6 +58,11 @@ type frame struct {
 // whatever else howett.net/plist would reject, so that a plist it
 // accepts decodes. Its time and memory are linear in the file's size.
 func checkBinary(data []byte) error {
+	return checkBinaryWithin(data, expansionLimit(len(data)))
+}
+
+// checkBinaryWithin is checkBinary with a limit of limit objects.
+func checkBinaryWithin(data []byte, limit uint64) error {
 	const header = 8
 	if len(data) < header+bplistTrailerSize {
 		return binaryError{}
@@ -87,7 +92,7 @@ func checkBinary(data []byte) error {
 	}
 	b.state = make([]uint16, b.numObjects)
 	b.count = make([]uint32, b.numObjects)
-	return b.walk(top, expansionLimit(len(data)))
+	return b.walk(top, limit)
 }
 
 // walk expands the object top depth first with an explicit stack.
