@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -165,15 +166,9 @@ func (ld *loader) load() {
 
 func (ld *loader) snapshot() *Snapshot {
 	slices.SortFunc(ld.probs, func(a, b record.Problem) int {
-		if c := strings.Compare(a.File, b.File); c != 0 {
-			return c
-		}
-		if a.Line != b.Line {
-			return a.Line - b.Line
-		}
-		return strings.Compare(a.Message, b.Message)
+		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), strings.Compare(a.Message, b.Message))
 	})
-	snap := &Snapshot{
+	return &Snapshot{
 		Graph:      ld.b.Build(),
 		Instance:   ld.inst,
 		Catalog:    ld.cat,
@@ -185,9 +180,9 @@ func (ld *loader) snapshot() *Snapshot {
 		byName:     ld.byName,
 		byAlias:    ld.byAlias,
 		instanceOf: ld.instanceOf,
+
+		UnreadableManifests: ld.unreadable, // in directory order, which is sorted
 	}
-	snap.UnreadableManifests = ld.unreadable // in directory order, which is sorted
-	return snap
 }
 
 // ---- services ----
@@ -314,28 +309,12 @@ func (ld *loader) sourceDir(name, key, configured string, expectable bool) (stri
 	entries, err := ld.fs.ReadDir(p)
 	d := SourceDir{Name: name, Path: p, Exists: err == nil, Evidence: ev}
 	if err != nil {
-		d.Reason = ld.dirReason(p, err)
+		d.Reason = rootfs.DescribeDir(ld.fs, p, err)
 	}
 	_, isSet := ld.l.Set[key]
 	d.Expected = expectable && (isSet || ld.inst != nil || ld.cat != nil)
 	ld.dirs = append(ld.dirs, d)
 	return p, entries, d.Exists
-}
-
-// dirReason says why directory p could not be listed, or "" when it
-// simply does not exist.
-func (ld *loader) dirReason(p string, err error) string {
-	if !errors.Is(err, fs.ErrNotExist) {
-		return rootfs.Describe(err)
-	}
-	link, target, ok := rootfs.Dangling(ld.fs, p)
-	switch {
-	case !ok:
-		return ""
-	case link == p:
-		return fmt.Sprintf("is a symlink to %s, which leads nowhere inside the root", target)
-	}
-	return fmt.Sprintf("is reached through the symlink %s -> %s, which leads nowhere inside the root", link, target)
 }
 
 func (ld *loader) loadManifests() {

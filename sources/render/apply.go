@@ -196,7 +196,7 @@ func checkTargets(r *os.Root, dir string, work []Planned) error {
 		case fi.Mode()&fs.ModeSymlink != 0:
 			return &RefusedError{fmt.Sprintf("manifest %s is a symlink; refusing to write through it", p.File)}
 		case !fi.Mode().IsRegular():
-			return &RefusedError{fmt.Sprintf("manifest %s is %s, not a regular file; refusing to replace it", p.File, fileKind(fi))}
+			return &RefusedError{fmt.Sprintf("manifest %s is %s, not a regular file; refusing to replace it", p.File, rootfs.FileKind(fi.Mode()))}
 		case p.Action == Create:
 			return &RefusedError{fmt.Sprintf("manifest %s exists but render did not read it; refusing to replace it", p.File)}
 		case p.Action == Update:
@@ -221,7 +221,7 @@ func checkTargets(r *os.Root, dir string, work []Planned) error {
 	case err != nil:
 		return fmt.Errorf("cannot retire into %s: %s", path.Join(dir, retiredDir), rootfs.Reason(err))
 	case !fi.IsDir():
-		return &RefusedError{fmt.Sprintf("%s is %s, not a directory; refusing to retire manifests into it", path.Join(dir, retiredDir), fileKind(fi))}
+		return &RefusedError{fmt.Sprintf("%s is %s, not a directory; refusing to retire manifests into it", path.Join(dir, retiredDir), rootfs.FileKind(fi.Mode()))}
 	}
 	return nil
 }
@@ -239,27 +239,6 @@ func holds(r *os.Root, name string, data []byte) (bool, error) {
 		return false, err
 	}
 	return bytes.Equal(got, data), nil
-}
-
-// fileKind names what a file is, for a refusal: "a symlink", "a regular
-// file", "a directory", "a named pipe"...
-func fileKind(fi fs.FileInfo) string {
-	m := fi.Mode()
-	switch {
-	case m&fs.ModeSymlink != 0:
-		return "a symlink"
-	case m.IsRegular():
-		return "a regular file"
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "not a regular file"
 }
 
 // Temporaries are named "." + NAME + tempInfix + random hex digits, NAME

@@ -147,7 +147,7 @@ func TestApplyRetiredNotADirectory(t *testing.T) {
 			sourcetest.Must(t, os.Symlink("sub", p))
 		}, "a symlink"},
 		{"dangling symlink", func(t *testing.T, p string) { sourcetest.Must(t, os.Symlink("nowhere", p)) }, "a symlink"},
-		{"named pipe", func(t *testing.T, p string) { sourcetest.Must(t, syscall.Mkfifo(p, 0o644)) }, "a named pipe"},
+		{"named pipe", func(t *testing.T, p string) { sourcetest.Must(t, syscall.Mkfifo(p, 0o644)) }, "a FIFO"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := machine(t, map[string]string{"root/Users/bert/.sanctum/services/stale.yaml": "name: gone\nport: 1\n"})
@@ -310,7 +310,7 @@ func TestApplyRefusesWhatItDidNotSee(t *testing.T) {
 			p := host(dir, svcDir+"/voice-agent.yaml")
 			sourcetest.Must(t, os.Remove(p))
 			sourcetest.Must(t, syscall.Mkfifo(p, 0o644))
-		}, "manifest " + svcDir + "/voice-agent.yaml is a named pipe, not a regular file; refusing to replace it"},
+		}, "manifest " + svcDir + "/voice-agent.yaml is a FIFO, not a regular file; refusing to replace it"},
 		{"replaced by a directory", func(t *testing.T, dir string) {
 			p := host(dir, svcDir+"/qwen3-tts.yaml")
 			sourcetest.Must(t, os.Mkdir(p, 0o755))

@@ -42,12 +42,14 @@ type NotRegularError struct {
 }
 
 func (e *NotRegularError) Error() string {
-	return "not a regular file (" + fileKind(e.Mode) + ")"
+	return "not a regular file (" + FileKind(e.Mode) + ")"
 }
 
 func (e *NotRegularError) Is(target error) bool { return target == ErrNotRegular }
 
-func fileKind(m fs.FileMode) string {
+// FileKind names what a file is, for messages: "a FIFO", "a directory",
+// "a symlink", "a character device", "a regular file"...
+func FileKind(m fs.FileMode) string {
 	switch {
 	case m.IsDir():
 		return "a directory"
@@ -61,6 +63,8 @@ func fileKind(m fs.FileMode) string {
 		return "a socket"
 	case m&fs.ModeSymlink != 0:
 		return "a symlink"
+	case m.IsRegular():
+		return "a regular file"
 	}
 	return "an irregular file"
 }

@@ -199,3 +199,22 @@ func (w *walker) walk(name string) (walked, error) {
 	}
 	return walked{path: done, isDir: isDir}, nil
 }
+
+// DescribeDir says why the directory name could not be listed (err is
+// the error ReadDir returned): as Describe does ("cannot be read
+// (permission denied)"), or, when it is absent only because a symlink on
+// its path leads nowhere inside the root, which symlink; "" when it simply
+// does not exist.
+func DescribeDir(fsys FS, name string, err error) string {
+	if !errors.Is(err, fs.ErrNotExist) {
+		return Describe(err)
+	}
+	link, target, ok := Dangling(fsys, name)
+	switch {
+	case !ok:
+		return ""
+	case link == name:
+		return fmt.Sprintf("is a symlink to %s, which leads nowhere inside the root", target)
+	}
+	return fmt.Sprintf("is reached through the symlink %s -> %s, which leads nowhere inside the root", link, target)
+}
