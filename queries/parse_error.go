@@ -8,14 +8,19 @@ var ParseError = &Rule{
 	Severity: Error,
 	Title:    "a source file cannot be parsed",
 	Doc: `A plist, YAML file or wrapper script could not be read or parsed: a
-syntax error, a duplicate YAML key, or a value of the wrong type (for
-example ProgramArguments written as a string). driftmap reports the file
-and line when the format gives one and audits everything else; whatever
-the broken file would have contributed is missing from the graph, so fix
-it first.`,
+syntax error, a value of the wrong type (for example ProgramArguments
+written as a string) or out of range (a port of 65536), a file that is
+not a regular file, or one beyond a size or nesting limit. driftmap
+reports the file and line when the format gives one and audits
+everything else; whatever the broken file would have contributed is
+missing from the graph, so fix it first. (A YAML key repeated in one
+mapping is not a parse error: see duplicate-key.)`,
 	Example: `/Users/bert/Library/LaunchAgents/com.sanctum.proxy.plist:9: error: ProgramArguments must be an array of strings, found a string [parse-error]`,
 	Run: func(p *Pass) {
 		for _, pr := range p.Problems {
+			if pr.Rule != "" {
+				continue // reported by the rule it names (duplicate-key)
+			}
 			p.Report("", pr.Message, graph.Evidence{File: pr.File, Line: pr.Line, Key: pr.Key})
 		}
 	},

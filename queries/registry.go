@@ -19,6 +19,7 @@ func All() []*Rule {
 		DependencyCycle,
 		DuplicateWatchdog,
 		DuplicateLabel,
+		DuplicateKey,
 		PortConflict,
 		MissingJob,
 		Unmanaged,

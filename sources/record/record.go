@@ -15,13 +15,21 @@ import (
 )
 
 // Problem is a source that could not be read or parsed, or a value of the
-// wrong type. The parse-error rule reports each one.
+// wrong type. The parse-error rule reports each one, unless Rule names
+// another rule.
 type Problem struct {
 	File    string `json:"file"`
 	Line    int    `json:"line,omitempty"`
 	Key     string `json:"key,omitempty"`
 	Message string `json:"message"`
+	// Rule names the rule that reports the problem when it is not
+	// parse-error: DuplicateKey for a key repeated in one YAML mapping,
+	// which is read (the last value wins) rather than refused.
+	Rule string `json:"rule,omitempty"`
 }
+
+// DuplicateKey is the Rule of a Problem about a repeated YAML key.
+const DuplicateKey = "duplicate-key"
 
 // Ref is a name written somewhere, with where.
 type Ref struct {

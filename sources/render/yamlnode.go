@@ -173,7 +173,9 @@ func parseManifest(data []byte, file string) (doc, root *yaml.Node, err error) {
 	}
 	root = doc.Content[0]
 	if probs := sanctum.DuplicateKeys(root, file); len(probs) > 0 {
-		return nil, nil, &ManifestError{probs[0]}
+		p := probs[0]
+		p.Message += "; YAML keeps only one of them"
+		return nil, nil, &ManifestError{p}
 	}
 	if root.Kind != yaml.MappingNode {
 		return nil, nil, errorf(file, root.Line, "top level must be a mapping, found %s", sanctum.Describe(root))

@@ -14,10 +14,13 @@ import (
 )
 
 // yamlDoc parses data as a single YAML document and returns its root
-// node. It reports syntax errors, duplicate mapping keys (which yaml.v3
-// accepts silently when decoding into a Node) and a root that is not a
-// mapping as Problems, with lines. A nil node means nothing usable was
-// parsed. Panics inside the YAML library become Problems.
+// node. It reports syntax errors and a root that is not a mapping as
+// Problems, with lines, and duplicate mapping keys (which yaml.v3 accepts
+// silently when decoding into a Node) as Problems of the duplicate-key
+// rule: the document is still read, the last value of a repeated key
+// winning, as Sanctum's own tools read these files. A nil node means
+// nothing usable was parsed. Panics inside the YAML library become
+// Problems.
 func yamlDoc(data []byte, file string) (root *yaml.Node, probs []record.Problem) {
 	doc, err := redact.Guard("YAML parser", func() (*yaml.Node, error) {
 		var doc yaml.Node
@@ -37,7 +40,11 @@ func yamlDoc(data []byte, file string) (root *yaml.Node, probs []record.Problem)
 	if root.Kind == yaml.AliasNode {
 		root = root.Alias
 	}
-	probs = append(probs, DuplicateKeys(root, file)...)
+	for _, d := range DuplicateKeys(root, file) {
+		d.Message += "; the last value is used, as Sanctum's own tools read the file"
+		d.Rule = record.DuplicateKey
+		probs = append(probs, d)
+	}
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return nil, probs
 	}
@@ -64,7 +71,8 @@ func YAMLError(file string, err error) record.Problem {
 
 // DuplicateKeys reports every mapping key that appears twice in the same
 // mapping, anywhere in the tree under n, which yaml.v3 accepts silently
-// when decoding into a Node.
+// when decoding into a Node. Each message says `duplicate key "K" (first
+// defined at line N)`; callers say what follows from it.
 func DuplicateKeys(n *yaml.Node, file string) []record.Problem {
 	return duplicateKeys(n, file, "", 0)
 }
@@ -84,7 +92,7 @@ func duplicateKeys(n *yaml.Node, file, path string, depth int) []record.Problem 
 			kp := joinKey(path, k.Value)
 			if first, dup := seen[k.Value]; dup {
 				probs = append(probs, record.Problem{File: file, Line: k.Line, Key: kp,
-					Message: fmt.Sprintf("duplicate key %q (first defined at line %d); YAML keeps only one of them", k.Value, first)})
+					Message: fmt.Sprintf("duplicate key %q (first defined at line %d)", k.Value, first)})
 			} else {
 				seen[k.Value] = k.Line
 			}
@@ -240,8 +248,9 @@ func (m ymap) problem(line int, key, format string, args ...any) {
 	*m.probs = append(*m.probs, record.Problem{File: m.file, Line: line, Key: key, Message: fmt.Sprintf(format, args...)})
 }
 
-// entries returns the mapping's key and value nodes in file order; the
-// last of duplicate keys wins, as yaml.v3 decoding would.
+// entries returns the mapping's key and value nodes in file order. Of a
+// key repeated in the mapping only the last is returned (in its place):
+// the last value wins, as in yaml.v3 decoding and Sanctum's own tools.
 func (m ymap) entries() (keys, vals []*yaml.Node) {
 	if m.n == nil {
 		return nil, nil
@@ -257,8 +266,17 @@ func (m ymap) entries() (keys, vals []*yaml.Node) {
 	if m.exhausted() {
 		return nil, nil
 	}
+	last := map[string]int{} // scalar key -> index of its last pair
+	for i := 0; i+1 < len(m.n.Content); i += 2 {
+		if k := m.n.Content[i]; k.Kind == yaml.ScalarNode {
+			last[k.Value] = i
+		}
+	}
 	for i := 0; i+1 < len(m.n.Content); i += 2 {
 		k, v := m.n.Content[i], m.n.Content[i+1]
+		if j, ok := last[k.Value]; ok && k.Kind == yaml.ScalarNode && j != i {
+			continue // a later pair repeats the key
+		}
 		if v.Kind == yaml.AliasNode && v.Alias != nil {
 			v = v.Alias
 		}

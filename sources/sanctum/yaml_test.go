@@ -1,6 +1,8 @@
 package sanctum
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,7 +56,7 @@ func TestYAMLProblems(t *testing.T) {
 		want      []record.Problem
 	}{
 		{"duplicate key", "services:\n  a: {port: 1}\n  a: {port: 2}\n", []record.Problem{
-			{File: "f", Line: 3, Key: "services.a", Message: `duplicate key "a" (first defined at line 2); YAML keeps only one of them`}}},
+			{File: "f", Line: 3, Key: "services.a", Message: `duplicate key "a" (first defined at line 2); the last value is used, as Sanctum's own tools read the file`, Rule: record.DuplicateKey}}},
 		{"syntax", "services:\n  a: [\n", []record.Problem{{File: "f", Line: 2, Message: "invalid YAML: did not find expected node content"}}},
 		{"not a mapping", "- a\n- b\n", []record.Problem{{File: "f", Line: 1, Message: "top level must be a mapping, found a list"}}},
 		{"empty", "", nil},
@@ -205,5 +207,25 @@ func TestApplyConfigArtifactsAndServices(t *testing.T) {
 	ApplyConfig(&l, []byte("manifests: ~/svc\n"), "/w/driftmap.yaml")
 	if l.Artifacts != nil {
 		t.Errorf("no artifacts key must keep the defaults (nil), got %#v", l.Artifacts)
+	}
+}
+
+// TestDuplicateKeyLastWins: a repeated key is read, not refused, and the
+// last value wins, in every reader: the earlier entry leaves no trace.
+func TestDuplicateKeyLastWins(t *testing.T) {
+	inst, probs := ParseInstance([]byte("services:\n  a: {port: 1}\n  b: {port: 3}\n  a: {port: 2, enabled: false}\n"), "f")
+	if len(probs) != 1 || probs[0].Rule != record.DuplicateKey || probs[0].Line != 4 {
+		t.Errorf("problems: %+v", probs)
+	}
+	var got []string
+	for _, s := range inst.Services {
+		got = append(got, fmt.Sprintf("%s:%d:%v", s.Key, s.Port, s.Enabled))
+	}
+	if want := []string{"b:3:true", "a:2:false"}; !slices.Equal(got, want) {
+		t.Errorf("services = %v, want %v", got, want)
+	}
+	cat, probs := ParseCatalog([]byte("version: 1\nservices:\n  a: {port: 1}\n  a: {port: 2}\n"), "c")
+	if len(probs) != 1 || len(cat.Entries) != 1 || cat.Entries[0].Port != 2 {
+		t.Errorf("catalog: %+v, problems %+v", cat.Entries, probs)
 	}
 }
