@@ -13,10 +13,12 @@ var PortConflict = &Rule{
 	Severity: Error,
 	Title:    "two enabled services claim the same port",
 	Doc: `Ports come from instance.yaml, the catalog (services and auxiliary
-entries) and manifests. When two enabled services claim one port, the
-second to start fails to bind, or worse, health checks reach the wrong
-service. Services that run as the same launchd job count as one. Give
-one of them another port, everywhere it is written.`,
+entries) and manifests (the top-level port, or else the port of each
+provides entry: provides: [{port: 8080, protocol: http}]). When two
+enabled services claim one port, the second to start fails to bind, or
+worse, health checks reach the wrong service. Services that run as the
+same launchd job count as one. Give one of them another port,
+everywhere it is written.`,
 	Example: `/Users/bert/.sanctum/instance.yaml:5: error: port 8765 is claimed by 2 enabled services: speech-api (/Users/bert/.sanctum/instance.yaml:14) and voice-agent (/Users/bert/.sanctum/instance.yaml:5) [port-conflict]`,
 	Run: func(p *Pass) {
 		g := p.Graph

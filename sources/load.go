@@ -235,7 +235,7 @@ func (ld *loader) loadCatalog() {
 		if e.Role != "" {
 			n.Role = e.Role
 		}
-		ld.claim(n, e.Port, e.PortEv, e.LaunchAgent, e.Requires)
+		ld.claim(n, []graph.Port{{Port: e.Port, Evidence: e.PortEv}}, e.LaunchAgent, e.Requires)
 	}
 	for _, e := range cat.Entries {
 		id := ld.service(e.Name)
@@ -350,16 +350,18 @@ func (ld *loader) loadManifests() {
 		mn.Defined = append(mn.Defined, graph.Evidence{File: file})
 		sn := ld.defineService(m.Name, "manifest", m.NameEv)
 		ld.b.AddEdge(mn.ID, sn.ID, graph.Describes, m.NameEv)
-		ld.claim(sn, m.Port, m.PortEv, m.LaunchAgent, m.Requires)
+		ld.claim(sn, m.Ports(), m.LaunchAgent, m.Requires)
 	}
 }
 
-// claim records what a source says about service n: the port it claims,
-// the job that runs it and the services it requires (resolved once every
-// service is known).
-func (ld *loader) claim(n *graph.Node, port int, portEv graph.Evidence, launch *record.Ref, requires []record.Ref) {
-	if port != 0 {
-		n.Ports = append(n.Ports, graph.Port{Port: port, Evidence: portEv})
+// claim records what a source says about service n: the ports it claims
+// (port 0 claims none), the job that runs it and the services it
+// requires (resolved once every service is known).
+func (ld *loader) claim(n *graph.Node, ports []graph.Port, launch *record.Ref, requires []record.Ref) {
+	for _, p := range ports {
+		if p.Port != 0 {
+			n.Ports = append(n.Ports, p)
+		}
 	}
 	if launch != nil {
 		ld.refs = append(ld.refs, pendingRef{n.ID, graph.RunsAs, *launch})

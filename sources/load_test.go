@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -167,14 +168,69 @@ func TestLabelPrefixes(t *testing.T) {
 		}
 		return ids
 	}
-	if got := count(nil); !reflect.DeepEqual(got, []string{"com.sanctum.a", "com.sanctum.by-label"}) {
-		t.Errorf("default prefix: %v", got)
+	if got := count(nil); !reflect.DeepEqual(got, []string{"com.sanctum.a", "com.sanctum.by-label", "haus.sanctum.b"}) {
+		t.Errorf("default prefixes: %v", got)
+	}
+	if got := count([]string{"haus.sanctum."}); !reflect.DeepEqual(got, []string{"haus.sanctum.b"}) {
+		t.Errorf("one prefix: %v", got)
 	}
 	if got := count([]string{"com.sanctum.", "haus.sanctum."}); len(got) != 3 {
 		t.Errorf("two prefixes: %v", got)
 	}
 	if got := count([]string{""}); len(got) != 4 {
 		t.Errorf("empty prefix admits all: %v", got)
+	}
+}
+
+// label_prefixes in driftmap.yaml replaces the default set, the flag
+// replaces both, and a haus.sanctum. Label joins its service by the
+// naming convention as a com.sanctum. one does.
+func TestLabelPrefixSources(t *testing.T) {
+	files := map[string]string{
+		la + "com.sanctum.a.plist":        plistXML("com.sanctum.a", "/usr/bin/true"),
+		la + "haus.sanctum.triage.plist":  plistXML("haus.sanctum.triage", "/usr/bin/true"),
+		la + "org.other.c.plist":          plistXML("org.other.c", "/usr/bin/true"),
+		"ws/sanctum/runtime_catalog.yaml": "version: 1\nservices:\n  triage: {}\n",
+	}
+	labels := func(snap *Snapshot) []string {
+		var ids []string
+		for _, j := range snap.Graph.NodesOf(graph.Job) {
+			ids = append(ids, j.Label)
+		}
+		return ids
+	}
+	run := func(config string, flag []string) *Snapshot {
+		fs := maps.Clone(files)
+		if config != "" {
+			fs["ws/driftmap.yaml"] = config
+		}
+		dir := tree(t, fs)
+		snap, err := Load(Options{Root: filepath.Join(dir, "root"), Home: "/Users/bert", Workspace: filepath.Join(dir, "ws"), LabelPrefixes: flag})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return snap
+	}
+
+	snap := run("", nil)
+	if got := labels(snap); !reflect.DeepEqual(got, []string{"com.sanctum.a", "haus.sanctum.triage"}) {
+		t.Errorf("default: %v", got)
+	}
+	var joined []string
+	for _, e := range snap.Graph.Edges() {
+		if e.Kind == graph.RunsAs {
+			joined = append(joined, fmt.Sprintf("%s -> %s (%s)", e.From, e.To, e.Evidence[0].Key))
+		}
+	}
+	if want := []string{"service:triage -> job:haus.sanctum.triage (Label (naming convention))"}; !reflect.DeepEqual(joined, want) {
+		t.Errorf("runs-as edges: %v, want %v", joined, want)
+	}
+
+	if got := labels(run("label_prefixes: [org.other.]\n", nil)); !reflect.DeepEqual(got, []string{"org.other.c"}) {
+		t.Errorf("driftmap.yaml label_prefixes: %v", got)
+	}
+	if got := labels(run("label_prefixes: [org.other.]\n", []string{"com.sanctum."})); !reflect.DeepEqual(got, []string{"com.sanctum.a"}) {
+		t.Errorf("flag over driftmap.yaml: %v", got)
 	}
 }
 

@@ -68,7 +68,7 @@ func DefaultLayout(root, home, workspace string) Layout {
 		Manifests:       "~/.sanctum/services",
 		Wrappers:        "~/.sanctum/bin",
 		LaunchDirs:      []string{"~/Library/LaunchAgents", "/Library/LaunchAgents", "/Library/LaunchDaemons"},
-		LabelPrefixes:   []string{"com.sanctum."},
+		LabelPrefixes:   []string{"com.sanctum.", "haus.sanctum."},
 		WatchdogPattern: []string{"watchdog", "living-force"},
 	}
 }

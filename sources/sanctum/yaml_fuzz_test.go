@@ -51,11 +51,17 @@ func FuzzParseManifest(f *testing.F) {
 	for _, s := range sourcetest.YAMLSeeds {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte("name: a\nprovides:\n  - {port: 8080, protocol: http}\n  - port: 70000\n  - web\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, probs := ParseManifest(data, "f.yaml")
 		checkYAMLProblems(t, probs)
 		if m.Name == "" {
 			t.Fatal("manifest without a name")
+		}
+		for _, p := range m.Ports() {
+			if p.Port < 1 || p.Port > 65535 || p.Evidence.File != "f.yaml" {
+				t.Fatalf("port %+v", p)
+			}
 		}
 	})
 }

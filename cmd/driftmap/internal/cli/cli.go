@@ -207,7 +207,7 @@ func layoutFlags(fs *pflag.FlagSet, o *opts) {
 	fs.StringVar(&o.root, "root", "/", "audit the tree under `DIR` as if it were /")
 	fs.StringVar(&o.home, "home", "", "home directory `PATH` as seen inside the root (default $HOME)")
 	fs.StringVar(&o.workspace, "workspace", ".", "checked-in workspace `DIR` holding sanctum/runtime_catalog.yaml and driftmap.yaml")
-	fs.StringArrayVar(&o.prefixes, "label-prefix", nil, "audit launchd jobs whose Label starts with `PREFIX` (repeatable; default com.sanctum.; empty admits all)")
+	fs.StringArrayVar(&o.prefixes, "label-prefix", nil, "audit launchd jobs whose Label starts with `PREFIX` (repeatable; default com.sanctum. and haus.sanctum.; empty admits all)")
 }
 
 // load reads every source as the flags say.
