@@ -65,7 +65,11 @@ func Load(opts Options) (*Snapshot, error) {
 	}
 	cfg := filepath.Join(opts.Workspace, sanctum.ConfigFile)
 	if data, ok := ld.readOptional(cfg, hostReader(rootfs.MaxYAML)); ok {
-		ld.probs = append(ld.probs, sanctum.ApplyConfig(&ld.l, data, cfg)...)
+		probs := sanctum.ApplyConfig(&ld.l, data, cfg)
+		if err := ignoreError(probs); err != nil {
+			return nil, err
+		}
+		ld.probs = append(ld.probs, probs...)
 	}
 	if opts.LabelPrefixes != nil {
 		ld.l.LabelPrefixes = opts.LabelPrefixes
@@ -73,6 +77,26 @@ func Load(opts Options) (*Snapshot, error) {
 	}
 	ld.load()
 	return ld.snapshot(), nil
+}
+
+// ignoreError turns the first untrustworthy ignore entry of driftmap.yaml
+// into a SetupError: this one mistake in driftmap.yaml stops the audit,
+// because an ignore that silently did the wrong thing is worse than none.
+func ignoreError(probs []record.Problem) error {
+	var bad []record.Problem
+	for _, p := range probs {
+		if p.Rule == record.InvalidIgnore {
+			bad = append(bad, p)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	msg := bad[0].Message
+	if len(bad) > 1 {
+		msg += fmt.Sprintf(" (and %d more invalid ignore entries)", len(bad)-1)
+	}
+	return &SetupError{Msg: msg, Hint: "write each ignore entry as {rule: RULE, subject: GLOB, reason: TEXT}, with a reason and a rule or subject (see docs/formats.md)"}
 }
 
 type loader struct {

@@ -31,6 +31,13 @@ type Problem struct {
 // DuplicateKey is the Rule of a Problem about a repeated YAML key.
 const DuplicateKey = "duplicate-key"
 
+// InvalidIgnore is the Rule of a Problem about an ignore entry of
+// driftmap.yaml that cannot be trusted (no reason, a bad pattern, or
+// nothing to narrow it). No rule reports it: sources.Load refuses the
+// configuration with a SetupError instead, because a silent ignore is
+// worse than none.
+const InvalidIgnore = "invalid-ignore"
+
 // Ref is a name written somewhere, with where.
 type Ref struct {
 	Name     string

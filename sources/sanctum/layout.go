@@ -42,6 +42,9 @@ type Layout struct {
 	// Artifacts are the generated artifacts to verify; nil means the
 	// sanctum defaults (DefaultArtifacts).
 	Artifacts []ArtifactSpec
+	// Ignore lists the findings to leave out of every report
+	// (driftmap.yaml's ignore:), in file order.
+	Ignore []IgnoreEntry
 
 	// Config is the driftmap.yaml that was applied, relative to the
 	// workspace; "" when none.
