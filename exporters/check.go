@@ -16,6 +16,9 @@ import (
 type Report struct {
 	Findings []queries.Finding
 	Graph    *graph.Graph
+	// Ignored counts the findings driftmap.yaml's ignore list left out
+	// (queries.Result.Ignored); they are in no output but this count.
+	Ignored int
 }
 
 // graphOf returns r.Graph, or an empty graph when it is nil.
@@ -71,7 +74,7 @@ func (f textFormatter) FormatCheck(w io.Writer, r *Report) error {
 	if len(r.Findings) > 0 {
 		b.WriteString("\n")
 	}
-	b.WriteString(summaryLine(queries.Summarize(r.Findings), r.Graph))
+	b.WriteString(summaryLine(queries.Summarize(r.Findings), r.Ignored, r.Graph))
 	b.WriteString("\n")
 	_, err := w.Write(b.Bytes())
 	return err
@@ -86,11 +89,15 @@ func findingLocation(fd queries.Finding) string {
 	return graph.Evidence{File: fd.File, Line: fd.Line}.Location()
 }
 
-// summaryLine is "N errors, N warnings, N info in G nodes, E edges".
-func summaryLine(s queries.Summary, g *graph.Graph) string {
+// summaryLine is "N errors, N warnings, N info in G nodes, E edges", with
+// ", N ignored" after the info count when the ignore list left any out.
+func summaryLine(s queries.Summary, ignored int, g *graph.Graph) string {
 	line := plural(s.Errors, "error", "errors") + ", " +
 		plural(s.Warnings, "warning", "warnings") + ", " +
 		strconv.Itoa(s.Infos) + " info"
+	if ignored > 0 {
+		line += ", " + strconv.Itoa(ignored) + " ignored"
+	}
 	nodes, edges := 0, 0
 	if g != nil {
 		nodes, edges = len(g.Nodes()), len(g.Edges())
@@ -116,6 +123,7 @@ type summaryJSON struct {
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
 	Infos    int `json:"infos"`
+	Ignored  int `json:"ignored"`
 	Nodes    int `json:"nodes"`
 	Edges    int `json:"edges"`
 }
@@ -138,7 +146,7 @@ func (jsonFormatter) FormatCheck(w io.Writer, r *Report) error {
 	doc := checkJSON{
 		Schema: CheckSchema,
 		Summary: summaryJSON{
-			Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos,
+			Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos, Ignored: r.Ignored,
 			Nodes: len(g.Nodes()), Edges: len(g.Edges()),
 		},
 		Findings: make([]findingJSON, 0, len(r.Findings)),

@@ -245,16 +245,18 @@ func TestSummaryLine(t *testing.T) {
 	a := one.Node(graph.Service, "a")
 	one.AddEdge(a.ID, a.ID, graph.Requires)
 	tests := []struct {
-		s    queries.Summary
-		g    *graph.Graph
-		want string
+		s       queries.Summary
+		ignored int
+		g       *graph.Graph
+		want    string
 	}{
-		{queries.Summary{}, nil, "0 errors, 0 warnings, 0 info in 0 nodes, 0 edges"},
-		{queries.Summary{Errors: 1, Warnings: 1, Infos: 1}, one.Build(), "1 error, 1 warning, 1 info in 1 node, 1 edge"},
-		{queries.Summary{Errors: 3, Warnings: 2, Infos: 5}, buildFixture(false), "3 errors, 2 warnings, 5 info in 15 nodes, 14 edges"},
+		{queries.Summary{}, 0, nil, "0 errors, 0 warnings, 0 info in 0 nodes, 0 edges"},
+		{queries.Summary{Errors: 1, Warnings: 1, Infos: 1}, 0, one.Build(), "1 error, 1 warning, 1 info in 1 node, 1 edge"},
+		{queries.Summary{Errors: 3, Warnings: 2, Infos: 5}, 0, buildFixture(false), "3 errors, 2 warnings, 5 info in 15 nodes, 14 edges"},
+		{queries.Summary{Infos: 1}, 2, nil, "0 errors, 0 warnings, 1 info, 2 ignored in 0 nodes, 0 edges"},
 	}
 	for _, tt := range tests {
-		if got := summaryLine(tt.s, tt.g); got != tt.want {
+		if got := summaryLine(tt.s, tt.ignored, tt.g); got != tt.want {
 			t.Errorf("summaryLine(%+v) = %q, want %q", tt.s, got, tt.want)
 		}
 	}
@@ -285,7 +287,7 @@ func TestCheckJSON(t *testing.T) {
 	fs := fixtureFindings()
 	var doc struct {
 		Schema  string
-		Summary struct{ Errors, Warnings, Infos, Nodes, Edges int }
+		Summary struct{ Errors, Warnings, Infos, Ignored, Nodes, Edges int }
 		// Pointers and RawMessage tell a missing member from a zero one.
 		Findings []struct {
 			Rule, Severity, Message string
@@ -297,11 +299,11 @@ func TestCheckJSON(t *testing.T) {
 			}
 		}
 	}
-	decode(t, formatted(t, check("json", Options{}, &Report{Findings: fs, Graph: g})), &doc)
+	decode(t, formatted(t, check("json", Options{}, &Report{Findings: fs, Graph: g, Ignored: 3})), &doc)
 	if doc.Schema != CheckSchema {
 		t.Errorf("schema = %q", doc.Schema)
 	}
-	if s := doc.Summary; s.Errors != 2 || s.Warnings != 2 || s.Infos != 2 || s.Nodes != 15 || s.Edges != 14 {
+	if s := doc.Summary; s.Errors != 2 || s.Warnings != 2 || s.Infos != 2 || s.Ignored != 3 || s.Nodes != 15 || s.Edges != 14 {
 		t.Errorf("summary = %+v", s)
 	}
 	if len(doc.Findings) != len(fs) {

@@ -30,6 +30,7 @@ func All() []*Rule {
 		ArtifactMissing,
 		ConflictingDefinition,
 		TemplateError,
+		StaleIgnore,
 	}
 	slices.SortFunc(rules, func(a, b *Rule) int { return strings.Compare(a.Name, b.Name) })
 	return rules

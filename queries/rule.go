@@ -101,6 +101,7 @@ type Pass struct {
 
 	rule     *Rule
 	findings *[]Finding
+	ignore   *ignoreState // set for the rules that run after ignoring (stale-ignore)
 }
 
 // Report records a finding about subject, located at the first evidence.
@@ -121,16 +122,10 @@ func (p *Pass) ReportAt(at graph.Evidence, subject, msg string, ev ...graph.Evid
 	f.File, f.Line = at.File, at.Line
 }
 
-// Run runs rules over snap and returns their findings, sorted.
+// Run runs rules over snap and returns the findings that driftmap.yaml's
+// ignore list keeps, sorted (see Check).
 func Run(snap *sources.Snapshot, rules []*Rule) []Finding {
-	plan := render.Plan(snap)
-	var out []Finding
-	for _, r := range rules {
-		p := &Pass{Snapshot: snap, Plan: plan, rule: r, findings: &out}
-		r.Run(p)
-	}
-	slices.SortFunc(out, Compare)
-	return slices.CompactFunc(out, func(a, b Finding) bool { return Compare(a, b) == 0 })
+	return Check(snap, rules).Findings
 }
 
 // Summary counts findings by severity.

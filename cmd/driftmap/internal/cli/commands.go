@@ -46,8 +46,9 @@ func runCheck(c *ctx, args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	findings := queries.Run(snap, queries.All())
-	if err := f.FormatCheck(c.env.Stdout, &exporters.Report{Findings: findings, Graph: snap.Graph}); err != nil {
+	res := queries.Check(snap, queries.All())
+	findings := res.Findings // what the ignore list keeps decides the exit code
+	if err := f.FormatCheck(c.env.Stdout, &exporters.Report{Findings: findings, Graph: snap.Graph, Ignored: res.Ignored}); err != nil {
 		return c.fail(err)
 	}
 	if len(snap.Graph.NodesOf(graph.Job)) == 0 && len(snap.Graph.NodesOf(graph.Service)) == 0 {
@@ -96,7 +97,7 @@ func runGraph(c *ctx, args []string) int {
 		return c.fail(err)
 	}
 	g := snap.Graph
-	worst := queries.Worst(queries.Run(snap, queries.All()))
+	worst := queries.Worst(queries.Run(snap, queries.All())) // kept findings only
 	if c.o.focus != "" {
 		id, note, err := queries.Resolve(g, c.o.focus, snap.Layout.Home)
 		if err != nil {

@@ -1,0 +1,97 @@
+package queries
+
+import (
+	"path"
+	"slices"
+
+	"github.com/driftmap/driftmap/sources"
+	"github.com/driftmap/driftmap/sources/render"
+	"github.com/driftmap/driftmap/sources/sanctum"
+)
+
+// Result is what Check returns: the findings the ignore list keeps,
+// sorted, and how many it left out.
+type Result struct {
+	Findings []Finding
+	Ignored  int
+}
+
+// ignoreState is what stale-ignore sees: which rules ran and how many
+// findings each ignore entry matched.
+type ignoreState struct {
+	ran   map[string]bool // the rules of this run
+	known map[string]bool // every rule driftmap has
+	hits  []int
+}
+
+// Check runs rules over snap, leaves out the findings that an entry of
+// driftmap.yaml's ignore list matches (see Ignores), and then runs
+// stale-ignore, if it is among rules, over the entries that matched
+// nothing. The findings of stale-ignore are never ignored: an ignore
+// entry cannot hide the report that it is stale.
+func Check(snap *sources.Snapshot, rules []*Rule) Result {
+	plan := render.Plan(snap)
+	var out, after []Finding
+	st := &ignoreState{ran: map[string]bool{}, hits: make([]int, len(snap.Layout.Ignore))}
+	st.known = map[string]bool{}
+	for _, r := range All() {
+		st.known[r.Name] = true
+	}
+	var late []*Rule
+	for _, r := range rules {
+		st.ran[r.Name] = true
+		if r == StaleIgnore {
+			late = append(late, r)
+			continue
+		}
+		p := &Pass{Snapshot: snap, Plan: plan, rule: r, findings: &out}
+		r.Run(p)
+	}
+	slices.SortFunc(out, Compare)
+	out = slices.CompactFunc(out, func(a, b Finding) bool { return Compare(a, b) == 0 })
+	kept := out[:0:0]
+	ignored := 0
+	for _, f := range out {
+		hit := false
+		for i, e := range snap.Layout.Ignore {
+			if Ignores(e, f) {
+				st.hits[i]++
+				hit = true
+			}
+		}
+		if hit {
+			ignored++
+			continue
+		}
+		kept = append(kept, f)
+	}
+	for _, r := range late {
+		p := &Pass{Snapshot: snap, Plan: plan, rule: r, findings: &after, ignore: st}
+		r.Run(p)
+	}
+	if len(after) > 0 {
+		kept = append(kept, after...)
+		slices.SortFunc(kept, Compare)
+		kept = slices.CompactFunc(kept, func(a, b Finding) bool { return Compare(a, b) == 0 })
+	}
+	return Result{Findings: kept, Ignored: ignored}
+}
+
+// Ignores reports whether ignore entry e matches finding f: e.Rule is
+// empty or f's rule, and e.Subject is empty or a path.Match pattern that
+// f's subject ID matches. A finding without a subject (a parse error, a
+// duplicate key) is matched only by an entry without a subject. Findings
+// of stale-ignore are never matched.
+func Ignores(e sanctum.IgnoreEntry, f Finding) bool {
+	if f.Rule == StaleIgnore.Name || (e.Rule != "" && e.Rule != f.Rule) {
+		return false
+	}
+	if e.Subject == "" {
+		return true
+	}
+	if f.Subject == "" {
+		return false
+	}
+	ok, err := path.Match(e.Subject, f.Subject)
+	return err == nil && ok
+}
