@@ -30,11 +30,13 @@ type RenderReport struct {
 	Written []string
 }
 
-// FormatRender prints one line per manifest that is not unchanged:
+// FormatRender prints one line per manifest that is neither unchanged
+// nor hand-registered:
 //
 //	FILE: missing; render creates it
 //	FILE: port is 8765, render writes 9000; requires is ...
 //	FILE: no service renders it; --prune retires it
+//	FILE: no service renders it, but no canonical source retires it; render keeps it
 //	FILE: cannot be rendered: REASON
 //
 // each change followed by its unified diff with Diff; then, with Check,
@@ -52,7 +54,10 @@ func (textFormatter) FormatRender(w io.Writer, r *RenderReport) error {
 			unreadable++
 		}
 		switch p.Action {
-		case render.Unchanged:
+		case render.Unchanged, render.Hand:
+			continue // a hand-registered manifest is its service's source, not render's
+		case render.Kept:
+			fmt.Fprintf(&b, "%s: no service renders it, but no canonical source retires it; render keeps it\n", text(p.File))
 			continue
 		case render.Broken:
 			fmt.Fprintf(&b, "%s: cannot be rendered: %s\n", text(p.File), text(p.Err))
@@ -84,6 +89,9 @@ func (textFormatter) FormatRender(w io.Writer, r *RenderReport) error {
 	}
 	summary := func(create, update string) string {
 		s := fmt.Sprintf("%d %s, %d %s, %d unchanged, %d extra", counts[render.Create], create, counts[render.Update], update, counts[render.Unchanged], counts[render.Extra])
+		if n := counts[render.Kept]; n > 0 {
+			s += fmt.Sprintf(", %d kept", n)
+		}
 		if n := counts[render.Broken] - unreadable; n > 0 {
 			s += fmt.Sprintf(", %d unparsable", n)
 		}

@@ -48,6 +48,18 @@ func renderPlan() []render.Planned {
 				{Field: "requires", Have: "[vm]", Want: "[tts]", Line: 4},
 			},
 		},
+		{
+			// A second manifest of voice-agent: no source retires it.
+			Action: render.Kept,
+			File:   renderDir + "/voice-agent2.yaml",
+			Old:    []byte("name: voice-agent\n"),
+		},
+		{
+			// Hand-registered: never listed, never counted.
+			Action: render.Hand,
+			File:   renderDir + "/zz-lab.yaml",
+			Old:    []byte("name: lab\nport: 9200\n"),
+		},
 	}
 }
 
@@ -120,7 +132,8 @@ func TestRenderText(t *testing.T) {
 		renderDir + "/broken.yaml: cannot be rendered: line 2: did not find expected node content\n",
 		renderDir + "/old-svc.yaml: no service renders it; --prune retires it\n",
 		renderDir + "/voice-agent.yaml: port is 8765, render writes 9000; requires is [vm], render writes [tts]\n",
-		"render --check: 1 to create, 1 to update, 1 unchanged, 1 extra, 1 unparsable in " + renderDir + "\n",
+		renderDir + "/voice-agent2.yaml: no service renders it, but no canonical source retires it; render keeps it\n",
+		"render --check: 1 to create, 1 to update, 1 unchanged, 1 extra, 1 kept, 1 unparsable in " + renderDir + "\n",
 	} {
 		if !strings.Contains(check, want) {
 			t.Errorf("render --check output lacks %q:\n%s", want, check)
@@ -128,6 +141,9 @@ func TestRenderText(t *testing.T) {
 	}
 	if strings.Contains(check, "tts.yaml") || strings.Contains(check, "--- ") {
 		t.Errorf("render --check output names an unchanged manifest or has a diff:\n%s", check)
+	}
+	if strings.Contains(check, "lab") {
+		t.Errorf("render --check output names a hand-registered manifest:\n%s", check)
 	}
 
 	diff := out(&RenderReport{Plan: plan, Dir: renderDir, Check: true, Diff: true})
@@ -140,12 +156,12 @@ func TestRenderText(t *testing.T) {
 			t.Errorf("render --check --diff output lacks %q:\n%s", want, diff)
 		}
 	}
-	if strings.Contains(diff, "broken.yaml\n") {
-		t.Errorf("render --diff shows a diff of an unparsable manifest:\n%s", diff)
+	if strings.Contains(diff, "broken.yaml\n") || strings.Contains(diff, "lab") || strings.Contains(diff, "voice-agent2.yaml\n+++") {
+		t.Errorf("render --diff shows a diff of an unparsable, hand-registered or kept manifest:\n%s", diff)
 	}
 
 	applied := out(&RenderReport{Plan: withoutBroken(plan), Dir: renderDir, Applied: true, Written: []string{"a", "b"}})
-	if !strings.HasSuffix(applied, "wrote a\nwrote b\nrender: 1 created, 1 updated, 1 unchanged, 1 extra in "+renderDir+"\n") {
+	if !strings.HasSuffix(applied, "wrote a\nwrote b\nrender: 1 created, 1 updated, 1 unchanged, 1 extra, 1 kept in "+renderDir+"\n") {
 		t.Errorf("applied render output:\n%s", applied)
 	}
 	failed := out(&RenderReport{Plan: withoutBroken(plan), Dir: renderDir, Failed: true, Written: []string{"a", "b"}})

@@ -3,7 +3,6 @@ package queries
 import (
 	"fmt"
 	"path"
-	"slices"
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources/render"
@@ -20,9 +19,13 @@ kept by hand: render owns name, port, requires and launchagent. A manifest
 whose owned field differs from a fresh rendering has drifted from its
 inputs (someone edited it, or the inputs changed since the last render),
 and two sources of truth will disagree. A manifest that no service renders
-(its service is disabled, or not in instance.yaml) is stale. Run
-"driftmap render" (add --prune to retire stale manifests); other fields of
-the manifest are kept.`,
+is stale: when instance.yaml disables its service, or its name is an old
+name (renamed_from) of another service, "driftmap render --prune" retires
+it; otherwise (a second manifest of one service, or a service instance.yaml
+does not enable) render keeps it, and a person decides. Run "driftmap
+render"; other fields of the manifest are kept. A manifest of a service
+that neither the catalog nor instance.yaml defines is not drift: it
+registers that service by hand (see hand-registered).`,
 	Example: `/Users/bert/.sanctum/services/voice-agent.yaml:3: error: manifest voice-agent.yaml: port is 8765, render writes 8766; run driftmap render [manifest-drift]`,
 	Run: func(p *Pass) {
 		for _, pl := range p.Plan {
@@ -35,24 +38,12 @@ the manifest are kept.`,
 						graph.Evidence{File: pl.File, Line: d.Line, Key: d.Field})
 				}
 			case render.Extra:
-				if manifestOnly(p.Graph, pl.File) {
-					continue // unmanaged reports a manifest of an unknown service
-				}
 				p.Report(id, fmt.Sprintf("manifest %s is rendered by no enabled service; driftmap render --prune retires it", base),
+					graph.Evidence{File: pl.File})
+			case render.Kept:
+				p.Report(id, fmt.Sprintf("manifest %s is rendered by no enabled service, but no canonical source retires it; enable its service in instance.yaml, or remove the manifest", base),
 					graph.Evidence{File: pl.File})
 			}
 		}
 	},
-}
-
-// manifestOnly reports whether the manifest at file describes a service
-// that only manifests define.
-func manifestOnly(g *graph.Graph, file string) bool {
-	for _, e := range g.From(graph.ID(graph.Manifest, file), graph.Describes) {
-		s := node(g, e.To)
-		if !slices.ContainsFunc(s.Origins, func(o string) bool { return o != "manifest" }) {
-			return true
-		}
-	}
-	return false
 }

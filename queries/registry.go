@@ -23,6 +23,7 @@ func All() []*Rule {
 		PortConflict,
 		MissingJob,
 		Unmanaged,
+		HandRegistered,
 		OrphanWrapper,
 		ManifestDrift,
 		ManifestMissing,

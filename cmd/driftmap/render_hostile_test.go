@@ -30,7 +30,7 @@ func TestRenderNeverDestroys(t *testing.T) {
 	const svc = "root/Users/bert/.sanctum/services/"
 	base := map[string]string{
 		"workspace/sanctum/runtime_catalog.yaml": "version: 1\nservices:\n  voice-agent: {launchagent: com.sanctum.voice-agent}\n  qwen3-tts: {}\n",
-		"root/Users/bert/.sanctum/instance.yaml": "services:\n  voice_agent: {port: 8765}\n  qwen3_tts: {port: 7788}\n",
+		"root/Users/bert/.sanctum/instance.yaml": "services:\n  voice_agent: {port: 8765}\n  qwen3_tts: {port: 7788}\n  gone: {enabled: false}\n",
 		svc + "voice-agent.yaml":                 "name: voice-agent\nport: 8765\nlaunchagent: com.sanctum.voice-agent\nhealth:\n  liveness: {type: http, path: /healthz}  # hand-kept\nremediation:\n  restart: true\n",
 		svc + "stale.yaml":                       "name: gone\n",
 	}

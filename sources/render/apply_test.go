@@ -150,7 +150,10 @@ func TestApplyRetiredNotADirectory(t *testing.T) {
 		{"named pipe", func(t *testing.T, p string) { sourcetest.Must(t, syscall.Mkfifo(p, 0o644)) }, "a FIFO"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := machine(t, map[string]string{"root/Users/bert/.sanctum/services/stale.yaml": "name: gone\nport: 1\n"})
+			dir := machine(t, map[string]string{
+				"root/Users/bert/.sanctum/services/stale.yaml": "name: gone\nport: 1\n",
+				"root/Users/bert/.sanctum/instance.yaml":       "services:\n  voice_agent: {port: 8765}\n  qwen3_tts: {port: 7788}\n  gone: {enabled: false}\n",
+			})
 			tc.make(t, host(dir, svcDir+"/.retired"))
 			p := plan(t, dir, nil)
 			before := files(t, dir)

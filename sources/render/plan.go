@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources"
 	"github.com/driftmap/driftmap/sources/sanctum"
 )
@@ -19,8 +20,15 @@ const (
 	Create    Action = "create"    // no manifest yet
 	Update    Action = "update"    // owned fields differ
 	Unchanged Action = "unchanged" // owned fields match: not touched
-	Extra     Action = "extra"     // a manifest no service renders
+	Extra     Action = "extra"     // a manifest a canonical source retires: --prune moves it to .retired/
 	Broken    Action = "broken"    // the manifest cannot be read or parsed: render will not touch it
+	// Hand is a hand-registered manifest: its service is one that neither
+	// the catalog nor instance.yaml defines, so the manifest is that
+	// service's only source. Render never lists, changes or retires it.
+	Hand Action = "hand-registered"
+	// Kept is a manifest no service renders whose service no canonical
+	// source retires (see Plan): render reports it but never retires it.
+	Kept Action = "kept"
 )
 
 // Planned is render's plan for one manifest file.
@@ -43,6 +51,12 @@ type Planned struct {
 // same service, else when its file name does. Sorted by file. It is nil
 // unless both canonical inputs, the catalog and instance.yaml, were
 // loaded: without them nothing renders, so no manifest is judged.
+//
+// A manifest that no desired manifest takes is Hand when its service is
+// hand-registered (only manifests define it), Extra when a canonical
+// source says its service is gone (instance.yaml disables it, or its
+// name: is an old name, renamed_from, of another service), and Kept
+// otherwise: render --prune retires a manifest if and only if it is Extra.
 //
 // A manifest that exists but could not be read is Broken and Unreadable,
 // whether or not a service renders it, and so is every desired manifest
@@ -69,7 +83,7 @@ func Plan(s *sources.Snapshot) []Planned {
 		byFile[m.File] = m
 		svc := s.ServiceName(m.Name)
 		// Two manifests naming one service: the one at the rendered path
-		// wins, the other is extra.
+		// wins, the other is left over (see unused).
 		if prev, ok := byService[svc]; !ok || path.Base(m.File) == svc+".yaml" && path.Base(prev.File) != svc+".yaml" {
 			byService[svc] = m
 		}
@@ -124,7 +138,7 @@ func Plan(s *sources.Snapshot) []Planned {
 	for i := range s.Manifests {
 		m := &s.Manifests[i]
 		if !used[m.File] {
-			out = append(out, Planned{Action: Extra, File: m.File, Old: m.Data})
+			out = append(out, Planned{Action: unused(s, m), File: m.File, Old: m.Data})
 		}
 	}
 	for _, u := range s.UnreadableManifests {
@@ -134,4 +148,30 @@ func Plan(s *sources.Snapshot) []Planned {
 	}
 	slices.SortFunc(out, func(a, b Planned) int { return strings.Compare(a.File, b.File) })
 	return out
+}
+
+// unused classifies a manifest that no desired manifest takes: Hand when
+// only manifests define its service, Extra when instance.yaml disables
+// its service or its name is an old name of another service, else Kept.
+func unused(s *sources.Snapshot, m *sanctum.Manifest) Action {
+	svc := s.ServiceName(m.Name)
+	if n, ok := s.Graph.Node(graph.ID(graph.Service, svc)); ok && HandRegistered(n) {
+		return Hand
+	}
+	if sources.NormName(m.Name) != sources.NormName(svc) {
+		return Extra // an old name (renamed_from) of svc
+	}
+	for _, is := range s.Instance.Services {
+		if !is.Enabled && s.InstanceService(is.Key) == svc {
+			return Extra
+		}
+	}
+	return Kept
+}
+
+// HandRegistered reports whether service node n is defined by manifests
+// alone: neither the catalog nor instance.yaml names it.
+func HandRegistered(n *graph.Node) bool {
+	return n.Kind == graph.Service && len(n.Origins) > 0 &&
+		!slices.ContainsFunc(n.Origins, func(o string) bool { return o != "manifest" })
 }

@@ -23,8 +23,12 @@ is not touched; writes are atomic and never leave the manifests directory.
 
 --check writes nothing and exits 1 when any manifest would be created,
 changed or is extra, 0 when none would. Plain render exits 0 when it wrote
-what it had to, 2 when it could not. --prune moves manifests no service
-renders to .retired/NAME.yaml.retired-YYYY-MM-DD (it never deletes).
+what it had to, 2 when it could not. --prune moves a manifest to
+.retired/NAME.yaml.retired-YYYY-MM-DD (it never deletes) when a canonical
+source says its service is gone: instance.yaml disables it, or its name is
+an old name (renamed_from) of another service. A hand-registered manifest,
+whose service neither the catalog nor instance.yaml defines, is that
+service's source: render never lists, changes or retires it.
 
 render never replaces what it has not read: a manifest it cannot read, a
 manifests directory it cannot list, a manifest that changed since it was
@@ -34,7 +38,7 @@ removed, with a note on standard error.`,
 	flags: func(fs *pflag.FlagSet, o *opts) {
 		fs.BoolVar(&o.check, "check", false, "write nothing; exit 1 when a manifest would change")
 		fs.BoolVar(&o.diff, "diff", false, "print a unified diff of every change")
-		fs.BoolVar(&o.prune, "prune", false, "retire manifests that no service renders")
+		fs.BoolVar(&o.prune, "prune", false, "retire manifests whose service instance.yaml disables, or that name an old name")
 		layoutFlags(fs, o)
 	},
 	run: runRender,
@@ -67,7 +71,9 @@ func runRender(c *ctx, args []string) int {
 	var unreadable []string
 	for _, p := range plan {
 		switch p.Action {
-		case render.Unchanged:
+		case render.Unchanged, render.Hand, render.Kept:
+			// nothing render would write: a hand-registered manifest is
+			// its service's own source; a kept one no source retires
 		case render.Broken:
 			broken++
 			if p.Unreadable {
