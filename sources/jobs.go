@@ -222,6 +222,22 @@ func (ld *loader) addIndirect(from *graph.Node, x launchd.Indirect) {
 	}
 }
 
+// addRun applies the interpreter rules to a program a wrapper script
+// execs: by its own name when it is an interpreter, else by where its
+// symlink chain ends (see addIndirect).
+func (ld *loader) addRun(from *graph.Node, x launchd.Indirect) {
+	name := path.Base(x.Exec.Path)
+	if !launchd.IsInterpreter(name) {
+		ld.addIndirect(from, x)
+		return
+	}
+	ts, probs := x.Through(name)
+	ld.probs = append(ld.probs, probs...)
+	for _, t := range ts {
+		ld.addTarget(from, t)
+	}
+}
+
 // chainEnd returns the node a symlink chain starting at id ends at, or
 // "" when id is not a symlink or the chain loops or exceeds
 // rootfs.MaxLinks links (the system would not follow it).

@@ -5,6 +5,7 @@ import (
 
 	"github.com/driftmap/driftmap/sources/record"
 	"github.com/driftmap/driftmap/sources/redact"
+	"github.com/driftmap/driftmap/sources/shell"
 )
 
 // Indirect is a program a job runs under a name that is not an
@@ -33,6 +34,23 @@ type Indirect struct {
 }
 
 func newIndirect(exe record.Target, args []arg, p *plistParser, search []string, cwd string, depth int) Indirect {
+	return indirect(exe, args, p.file, p.home, search, cwd, depth)
+}
+
+// WrapperRun returns the Indirect of a program that the wrapper script
+// file execs (see shell.Refs.Runs). A word that is not a fixed string is
+// never a target; the script's working directory is unknown, so a
+// relative script is skipped, and so is a bare script name. Targets have
+// the key "script".
+func WrapperRun(r shell.Run, file, home string) Indirect {
+	args := make([]arg, len(r.Args))
+	for i, w := range r.Args {
+		args[i] = arg{val: w.Val, key: "script", line: w.Line, secret: !w.Fixed}
+	}
+	return indirect(r.Exec, args, file, home, nil, "", 0)
+}
+
+func indirect(exe record.Target, args []arg, file, home string, search []string, cwd string, depth int) Indirect {
 	words := make([]string, len(args))
 	for i, a := range args {
 		words[i] = a.val
@@ -45,7 +63,7 @@ func newIndirect(exe record.Target, args []arg, p *plistParser, search []string,
 		}
 		kept[i] = a
 	}
-	return Indirect{Exec: exe, args: kept, file: p.file, home: p.home,
+	return Indirect{Exec: exe, args: kept, file: file, home: home,
 		search: slices.Clone(search), cwd: cwd, depth: depth}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources/record"
+	"github.com/driftmap/driftmap/sources/shell"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -157,5 +158,46 @@ func TestIndirectSecrets(t *testing.T) {
 		if strings.Contains(out, "SECRETVALUE") {
 			t.Errorf("%s leaks a secret: %s", body, out)
 		}
+	}
+}
+
+// TestWrapperRun checks the interpreter rules on a wrapper script's exec:
+// a word that is not a fixed string is never the script, and a
+// credential-like word is not kept.
+func TestWrapperRun(t *testing.T) {
+	exe := record.Target{Kind: record.TargetExec, Path: "/x/shim"}
+	tests := []struct {
+		name   string
+		words  []shell.Word
+		interp string
+		want   []string
+	}{
+		{"script after options", []shell.Word{{Val: "-u", Line: 3, Fixed: true}, {Val: "/x/app.py", Line: 3, Fixed: true}, {Val: "/health", Line: 3, Fixed: true}}, "python3", []string{"/x/app.py"}},
+		{"unfixed word is never the script", []shell.Word{{Line: 3}, {Val: "/x/app.py", Line: 3, Fixed: true}}, "python3", nil},
+		{"relative script: the wrapper's directory is unknown", []shell.Word{{Val: "app.py", Line: 3, Fixed: true}}, "python3", nil},
+		{"not an interpreter", []shell.Word{{Val: "/x/app.py", Line: 3, Fixed: true}}, "curl", nil},
+		{"secret after --token", []shell.Word{{Val: "--token", Line: 3, Fixed: true}, {Val: "/x/SECRETVALUE", Line: 3, Fixed: true}}, "php", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			x := WrapperRun(shell.Run{Exec: exe, Args: tc.words}, "/w", testHome)
+			ts, probs := x.Through(tc.interp)
+			if len(probs) > 0 {
+				t.Fatalf("problems: %+v", probs)
+			}
+			var got []string
+			for _, tg := range ts {
+				got = append(got, tg.Path)
+				if tg.Kind != record.TargetScript || tg.Evidence.File != "/w" || tg.Evidence.Key != "script" || tg.Evidence.Line != 3 {
+					t.Errorf("target %+v", tg)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("scripts (-want +got):\n%s", diff)
+			}
+			if out := fmt.Sprintf("%+v", x); strings.Contains(out, "SECRETVALUE") {
+				t.Errorf("keeps a secret: %s", out)
+			}
+		})
 	}
 }
