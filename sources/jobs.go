@@ -156,6 +156,9 @@ func (ld *loader) addJob(lj loadedJob) {
 	for _, t := range lj.job.Targets {
 		ld.addTarget(n, t)
 	}
+	for _, x := range lj.job.Indirect {
+		ld.addIndirect(n, x)
+	}
 	for _, o := range lj.job.OtherJobs {
 		ld.otherJobs = append(ld.otherJobs, pendingRef{n.ID, graph.OtherJob, record.Ref{Name: o.Token, Evidence: o}})
 	}
@@ -165,7 +168,6 @@ func (ld *loader) addJob(lj loadedJob) {
 func (ld *loader) addTarget(from *graph.Node, t record.Target) {
 	var kind graph.EdgeKind
 	nodeKind := graph.File
-	p := t.Path
 	switch t.Kind {
 	case record.TargetExec:
 		kind = graph.Exec
@@ -180,6 +182,16 @@ func (ld *loader) addTarget(from *graph.Node, t record.Target) {
 	default:
 		return
 	}
+	if id := ld.targetNode(t, nodeKind); id != "" {
+		ld.b.AddEdge(from.ID, id, kind, t.Evidence)
+	}
+}
+
+// targetNode returns the node of target t, of kind nodeKind unless it is
+// looked up in a search path, or "" when it names nothing the audit can
+// resolve.
+func (ld *loader) targetNode(t record.Target, nodeKind graph.Kind) string {
+	p := t.Path
 	var id string
 	switch {
 	case len(t.Search) > 0:
@@ -190,8 +202,56 @@ func (ld *loader) addTarget(from *graph.Node, t record.Target) {
 			p = path.Dir(p) // the log file may be missing, its directory not
 		}
 		id = ld.pathNode(nodeKind, p)
-	default:
+	}
+	return id
+}
+
+// addIndirect applies the interpreter rules to a program a job runs
+// under another name ("~/.sanctum/bin/xtts-server -> venv/bin/python")
+// when its symlink chain ends at an interpreter: the script it is handed
+// is a target, as if the job named the interpreter.
+func (ld *loader) addIndirect(from *graph.Node, x launchd.Indirect) {
+	end, ok := ld.b.Lookup(ld.chainEnd(ld.targetNode(x.Exec, graph.File)))
+	if !ok {
 		return
 	}
-	ld.b.AddEdge(from.ID, id, kind, t.Evidence)
+	ts, probs := x.Through(path.Base(end.Name))
+	ld.probs = append(ld.probs, probs...)
+	for _, t := range ts {
+		ld.addTarget(from, t)
+	}
+}
+
+// addRun applies the interpreter rules to a program a wrapper script
+// execs: by its own name when it is an interpreter, else by where its
+// symlink chain ends (see addIndirect).
+func (ld *loader) addRun(from *graph.Node, x launchd.Indirect) {
+	name := path.Base(x.Exec.Path)
+	if !launchd.IsInterpreter(name) {
+		ld.addIndirect(from, x)
+		return
+	}
+	ts, probs := x.Through(name)
+	ld.probs = append(ld.probs, probs...)
+	for _, t := range ts {
+		ld.addTarget(from, t)
+	}
+}
+
+// chainEnd returns the node a symlink chain starting at id ends at, or
+// "" when id is not a symlink or the chain loops or exceeds
+// rootfs.MaxLinks links (the system would not follow it).
+func (ld *loader) chainEnd(id string) string {
+	next, ok := ld.links[id]
+	if !ok {
+		return ""
+	}
+	for n := 1; ok; n++ {
+		if n > rootfs.MaxLinks {
+			return ""
+		}
+		id = next
+		next, ok = ld.links[id]
+	}
+	return id
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/launchd"
 	"github.com/driftmap/driftmap/sources/rootfs"
 	"github.com/driftmap/driftmap/sources/shell"
 )
@@ -47,6 +48,11 @@ func (ld *loader) loadWrappers() {
 				continue
 			}
 			ld.addTarget(n, t)
+		}
+		for _, r := range refs.Runs {
+			if path.IsAbs(r.Exec.Path) {
+				ld.addRun(n, launchd.WrapperRun(r, p, ld.l.Home))
+			}
 		}
 	}
 }

@@ -2,7 +2,6 @@ package launchd
 
 import (
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -15,9 +14,10 @@ import (
 
 // arg is one word of a job's command line with where it was written.
 type arg struct {
-	val  string
-	key  string // "Program", "ProgramArguments[3]"
-	line int
+	val    string
+	key    string // "Program", "ProgramArguments[3]"
+	line   int
+	secret bool // may hold a credential: val is blanked (see Indirect)
 }
 
 // program extracts the executable and, through the interpreter rules,
@@ -91,7 +91,7 @@ const maxExecDepth = 8
 // exec adds the executable exe as a target, then applies the interpreter
 // rules to its arguments. search and cwd are those exe is run with.
 func (p *plistParser) exec(exe arg, args []arg, search []string, cwd string, depth int) {
-	p.addPath(record.TargetExec, exe, search, cwd)
+	t, ok := p.addPath(record.TargetExec, exe, search, cwd)
 	if depth >= maxExecDepth {
 		return
 	}
@@ -99,12 +99,30 @@ func (p *plistParser) exec(exe arg, args []arg, search []string, cwd string, dep
 	fam := interpreterOf(name)
 	switch fam {
 	case notInterpreter:
+		if ok && len(args) > 0 {
+			p.job.Indirect = append(p.job.Indirect, newIndirect(t, args, p, search, cwd, depth))
+		}
 		return
 	case envCommand:
 		p.env(args, search, cwd, depth)
 		return
 	}
-	inv := invoke(fam, args)
+	p.interpret(fam, args, search, cwd)
+}
+
+// interpret applies the rules of interpreter family fam to its arguments:
+// the script it runs, or the commands of a shell's -c string, are
+// targets.
+func (p *plistParser) interpret(fam interpreter, args []arg, search []string, cwd string) {
+	var inv invocation
+	switch fam {
+	case javaFamily:
+		inv = invokeJava(args)
+	case denoFamily, bunFamily:
+		inv = invokeJS(fam, args)
+	default:
+		inv = invoke(fam, args)
+	}
 	switch {
 	case inv.command >= 0:
 		a := args[inv.command]
@@ -272,223 +290,12 @@ func isAssignment(w string) bool {
 // redact.Arg). Such a word is never made a target, so its value never
 // reaches an Evidence token.
 func isSecretValue(args []arg, i int) bool {
+	if args[i].secret {
+		return true
+	}
 	prev := ""
 	if i > 0 {
 		prev = args[i-1].val
 	}
 	return redact.Arg(prev, args[i].val)
-}
-
-// interpreter is a family of programs that share a command-line syntax
-// for naming the script they run.
-type interpreter int
-
-const (
-	notInterpreter interpreter = iota
-	shellFamily                // sh, bash, zsh, dash, ksh: -c STRING is shell
-	fishFamily                 // fish: -c STRING is fish, not POSIX shell
-	pythonFamily
-	rubyFamily
-	perlFamily
-	nodeFamily
-	osascriptFamily
-	envCommand // env(1): runs another program
-)
-
-// interpreterOf classifies a program by its base name.
-func interpreterOf(name string) interpreter {
-	if shell.IsShell(name) {
-		return shellFamily
-	}
-	switch name {
-	case "fish":
-		return fishFamily
-	case "ruby":
-		return rubyFamily
-	case "node", "nodejs":
-		return nodeFamily
-	case "osascript":
-		return osascriptFamily
-	case "env":
-		return envCommand
-	}
-	if versioned(name, "python") {
-		return pythonFamily
-	}
-	if versioned(name, "perl") {
-		return perlFamily
-	}
-	return notInterpreter
-}
-
-// versioned reports whether name is base followed only by a version
-// ("python3", "python3.12", "perl5.34").
-func versioned(name, base string) bool {
-	v, ok := strings.CutPrefix(name, base)
-	return ok && strings.Trim(v, "0123456789.") == ""
-}
-
-// invocation is what an interpreter's command line asks it to run.
-type invocation struct {
-	script       int    // index of the script operand, -1 when none
-	command      int    // index of the -c STRING operand of a shell, -1 when none
-	searchScript bool   // ruby -S, perl -S: the script is looked up in PATH
-	chdir        string // ruby -C DIR: the script is relative to DIR
-}
-
-// optSyntax describes an interpreter's options, as far as needed to find
-// its first operand.
-type optSyntax struct {
-	// value lists the short options that take a value: the rest of the
-	// cluster ("-Idir") or, when nothing follows, the next argument.
-	value string
-	// separate lists short options whose value is always the next
-	// argument, the cluster going on (sh -eo pipefail).
-	separate string
-	// attached lists short options whose optional value can only be
-	// attached: the rest of the cluster is theirs (perl -i.bak).
-	attached string
-	// digits lists short options followed by optional digits, the
-	// cluster going on (perl -l, -0).
-	digits string
-	// inline lists short options that run code given on the command line
-	// or a module (python -c, -m): there is no script file.
-	inline string
-	// command lists the shell's -c: the first operand is a command string.
-	command string
-	// stdin lists options that read the program from standard input
-	// (sh -s): there is no script file.
-	stdin string
-	// search lists options that look the script up in PATH (ruby -S).
-	search string
-	// longValue lists long options taking a separate value unless written
-	// --opt=value; longInline lists those that run inline code.
-	longValue, longInline []string
-	// dashIsStdin: a lone "-" reads the program from standard input. For
-	// shells it only ends the options, like "--".
-	dashIsStdin bool
-	// plus: options may also start with "+" (sh +o name).
-	plus bool
-}
-
-// syntaxOf returns the option syntax of an interpreter family.
-func syntaxOf(f interpreter) optSyntax {
-	switch f {
-	case shellFamily:
-		return optSyntax{separate: "oO", command: "c", stdin: "s",
-			longValue: []string{"--rcfile", "--init-file", "--emulate"}, plus: true}
-	case fishFamily:
-		// fish -c runs fish code, which is not parsed here.
-		return optSyntax{value: "Cpodf", inline: "c",
-			longValue:  []string{"--init-command", "--profile", "--debug", "--debug-output", "--features"},
-			longInline: []string{"--command"}, dashIsStdin: true}
-	case pythonFamily:
-		return optSyntax{value: "WXQ", inline: "cm",
-			longValue: []string{"--check-hash-based-pycs"}, dashIsStdin: true}
-	case rubyFamily:
-		return optSyntax{value: "IrCEF", attached: "0xTWK", inline: "e", search: "S",
-			longValue: []string{"--encoding", "--external-encoding", "--internal-encoding",
-				"--enable", "--disable", "--dump"}, dashIsStdin: true}
-	case perlFamily:
-		return optSyntax{value: "IMm", attached: "ixCDFV", digits: "0l", inline: "eE", search: "S",
-			dashIsStdin: true}
-	case nodeFamily:
-		return optSyntax{value: "rC", inline: "ep",
-			longValue: []string{"--require", "--import", "--loader", "--experimental-loader",
-				"--conditions", "--input-type", "--env-file", "--title", "--redirect-warnings",
-				"--watch-path", "--cpu-prof-dir", "--cpu-prof-name", "--heap-prof-dir",
-				"--heap-prof-name", "--diagnostic-dir", "--report-dir", "--report-directory",
-				"--report-filename", "--icu-data-dir", "--openssl-config", "--tls-cipher-list",
-				"--disable-warning"},
-			longInline: []string{"--eval", "--print", "--run"}, dashIsStdin: true}
-	case osascriptFamily:
-		return optSyntax{value: "ls", inline: "e", dashIsStdin: true}
-	}
-	return optSyntax{}
-}
-
-// invoke finds the script (or shell command string) an interpreter runs
-// from its arguments.
-func invoke(f interpreter, args []arg) invocation {
-	syn := syntaxOf(f)
-	inv := invocation{script: -1, command: -1}
-	cmdMode, stdinMode := false, false
-	operand := -1
-scan:
-	for i := 0; i < len(args); i++ {
-		a := args[i].val
-		switch {
-		case a == "--":
-			operand = i + 1
-			break scan
-		case a == "-":
-			if syn.dashIsStdin {
-				return inv
-			}
-			operand = i + 1
-			break scan
-		case strings.HasPrefix(a, "--"):
-			name, _, hasVal := strings.Cut(a, "=")
-			if slices.Contains(syn.longInline, name) {
-				return inv
-			}
-			if slices.Contains(syn.longValue, name) && !hasVal {
-				i++
-			}
-		case len(a) > 1 && (a[0] == '-' || syn.plus && a[0] == '+'):
-			for j := 1; j < len(a); j++ {
-				c := rune(a[j])
-				switch {
-				case strings.ContainsRune(syn.inline, c):
-					return inv
-				case strings.ContainsRune(syn.command, c):
-					cmdMode = true
-				case strings.ContainsRune(syn.stdin, c):
-					stdinMode = true
-				case strings.ContainsRune(syn.search, c):
-					inv.searchScript = true
-				case strings.ContainsRune(syn.separate, c):
-					i++
-				case strings.ContainsRune(syn.digits, c):
-					// perl -l[octal], -0[octal] or -0x[hex].
-					digits := "01234567"
-					if c == '0' && j+1 < len(a) && (a[j+1] == 'x' || a[j+1] == 'X') {
-						j++
-						digits = "0123456789abcdefABCDEF"
-					}
-					for j+1 < len(a) && strings.IndexByte(digits, a[j+1]) >= 0 {
-						j++
-					}
-				case strings.ContainsRune(syn.attached, c):
-					continue scan
-				case strings.ContainsRune(syn.value, c):
-					val := a[j+1:]
-					if val == "" {
-						i++
-						if i < len(args) {
-							val = args[i].val
-						}
-					}
-					if f == rubyFamily && c == 'C' {
-						inv.chdir = val
-					}
-					continue scan
-				}
-			}
-		default:
-			operand = i
-			break scan
-		}
-	}
-	if operand < 0 || operand >= len(args) {
-		return inv
-	}
-	switch {
-	case cmdMode:
-		inv.command = operand
-	case stdinMode:
-	default:
-		inv.script = operand
-	}
-	return inv
 }

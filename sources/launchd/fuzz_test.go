@@ -25,6 +25,8 @@ func FuzzParsePlist(f *testing.F) {
 	f.Add(xmlPlist(label, argv("/usr/bin/env", "-S", "python3 -u", "/x/a.py")))
 	f.Add(xmlPlist(label, str("Program", "/bin/sh"), argv("sh", "-lc", "cd /x && exec ./run")))
 	f.Add(xmlPlist(label, str("WorkingDirectory", "~/x"), argv("perl", "-lne", "print", "x.pl")))
+	f.Add(xmlPlist(label, argv("/x/bin/shim", "-u", "--", "/x/a.py", "/health")))
+	f.Add(xmlPlist(label, argv("/x/bin/shim", "run", "--cwd", "/srv", "-jar", "x.ts")))
 	f.Add(xmlPlist(label, `<key>KeepAlive</key><dict><key>OtherJobEnabled</key><dict><key>a</key><true/></dict></dict>`))
 	f.Add([]byte("<plist><dict><key>Label</key><integer>1</integer></dict></plist>"))
 	f.Add(binaryPlist(f, map[string]any{
@@ -37,6 +39,13 @@ func FuzzParsePlist(f *testing.F) {
 		job, probs := ParsePlist(data, "f.plist", testHome)
 		sourcetest.CheckTargets(t, job.Targets)
 		sourcetest.CheckProblems(t, probs)
+		for _, x := range job.Indirect {
+			for _, interp := range []string{"python3", "bash", "php", "deno", "bun", "java", "ruby"} {
+				ts, ps := x.Through(interp)
+				sourcetest.CheckTargets(t, ts)
+				sourcetest.CheckProblems(t, ps)
+			}
+		}
 		if job.File != "f.plist" {
 			t.Fatalf("File = %q", job.File)
 		}

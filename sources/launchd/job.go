@@ -30,6 +30,11 @@ type Job struct {
 	Program string
 	// Targets lists the hard targets in plist order.
 	Targets []record.Target
+	// Indirect lists the programs the job runs under a name that is not
+	// an interpreter's, with their arguments: when the loader finds that
+	// such a program's symlink chain ends at an interpreter, Through
+	// gives the script it runs.
+	Indirect []Indirect
 	// OtherJobs lists KeepAlive.OtherJobEnabled labels; Token holds the
 	// label.
 	OtherJobs []graph.Evidence

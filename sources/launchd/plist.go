@@ -30,9 +30,13 @@ import (
 //   - the executable: Program, or ProgramArguments[0] when Program is
 //     absent (record.TargetExec). A bare name is looked up in the job's
 //     EnvironmentVariables.PATH, or in DefaultSearchPath;
-//   - when the executable is an interpreter (sh, bash, python3, ruby,
-//     perl, node, osascript, ...), the script it runs (record.TargetScript), and
+//   - when the executable is an interpreter (sh, bash, zsh, dash, ksh,
+//     python*, ruby*, macruby, perl*, php*, node, deno, bun, osascript;
+//     java -jar FILE), the script it runs (record.TargetScript), and
 //     for `sh -c STRING` the commands of STRING (see CommandTargets);
+//     an executable under any other name is listed in Job.Indirect with
+//     its arguments, for the loader to apply the same rules when its
+//     symlink chain ends at an interpreter (see Indirect.Through);
 //     when it is env(1), the utility env runs (record.TargetExec), to which the
 //     interpreter rule applies in turn;
 //   - WorkingDirectory (record.TargetWorkingDir), RootDirectory (record.TargetRootDir),
@@ -293,11 +297,11 @@ func splitSearch(s, home string) []string {
 // token, as redact.String shows it: launchd would look for a file of that
 // name, which is missing either way, and the record never holds the
 // secret.
-func (p *plistParser) addPath(k record.TargetKind, a arg, search []string, dir string) {
+func (p *plistParser) addPath(k record.TargetKind, a arg, search []string, dir string) (record.Target, bool) {
 	a.val = redact.String(a.val)
 	e, ok := rootfs.Expand(a.val, p.home)
 	if !ok || e == "" {
-		return
+		return record.Target{}, false
 	}
 	t := record.Target{Kind: k, Evidence: graph.Evidence{File: p.file, Line: a.line, Key: a.key, Token: a.val}}
 	switch {
@@ -306,11 +310,12 @@ func (p *plistParser) addPath(k record.TargetKind, a arg, search []string, dir s
 	case search != nil && !strings.Contains(e, "/"):
 		t.Path, t.Search = e, slices.Clone(search)
 	case dir == "":
-		return
+		return record.Target{}, false
 	default:
 		t.Path, t.Dir = e, dir
 	}
 	p.targets.Add(t)
+	return t, true
 }
 
 // pathKey adds the path-valued key as a target of kind k. Relative paths

@@ -15,6 +15,24 @@ type Refs struct {
 	// Targets are TargetExec for exec targets (and, in -c strings,
 	// command names) and TargetSource for source and `.`.
 	Targets []record.Target
+	// Runs lists the programs a script execs with the words after them,
+	// in order, so that the caller can apply an interpreter's rules
+	// (launchd.WrapperRun) once it knows what the program is.
+	Runs []Run
+}
+
+// Run is a program a script execs and the words it hands it.
+type Run struct {
+	Exec record.Target // as in Targets
+	Args []Word
+}
+
+// Word is one argument word of a Run: its value when it is a fixed
+// string (see ParseScript's word rules), else Fixed is false and Val "".
+type Word struct {
+	Val   string
+	Line  int
+	Fixed bool
 }
 
 // DefaultSearchPath returns the system's standard search path

@@ -51,7 +51,7 @@ func ParseScript(src []byte, file, home string, search []string) (Refs, []record
 	probs := s.run(file, func(line int, msg string) record.Problem {
 		return record.Problem{File: file, Line: line, Message: "shell syntax error: " + msg}
 	})
-	return Refs{Targets: s.targets.Targets()}, probs
+	return Refs{Targets: s.targets.Targets(), Runs: s.runs}, probs
 }
 
 // CommandTargets finds the paths the command string of `sh -c STRING`
@@ -104,6 +104,7 @@ type shellScan struct {
 	funcs map[string]bool
 
 	targets record.TargetSet
+	runs    []Run // exec'd programs and their words (scripts only)
 }
 
 // run parses the source and collects its targets. problem builds the
@@ -274,12 +275,12 @@ func (s *shellScan) exec(args []*syntax.Word) {
 		}
 		if w == "--" {
 			if i+1 < len(args) {
-				s.add(record.TargetExec, "exec", args[i+1], s.search)
+				s.execRun(args[i+1], args[i+2:])
 			}
 			return
 		}
 		if len(w) < 2 || w[0] != '-' {
-			s.add(record.TargetExec, "exec", args[i], s.search)
+			s.execRun(args[i], args[i+1:])
 			return
 		}
 		for j := 1; j < len(w); j++ {
@@ -295,6 +296,24 @@ func (s *shellScan) exec(args []*syntax.Word) {
 			}
 		}
 	}
+}
+
+// execRun adds the program exec runs as a target and, in a script,
+// records it with its words as a Run.
+func (s *shellScan) execRun(prog *syntax.Word, args []*syntax.Word) {
+	t, ok := s.add(record.TargetExec, "exec", prog, s.search)
+	if !ok || s.ev != nil {
+		return
+	}
+	r := Run{Exec: t, Args: make([]Word, len(args))}
+	for i, a := range args {
+		v, fixed := s.fixed(a)
+		if !fixed {
+			v = ""
+		}
+		r.Args[i] = Word{Val: v, Line: int(a.Pos().Line()), Fixed: fixed}
+	}
+	s.runs = append(s.runs, r)
 }
 
 // source handles `source FILE` and `. FILE`.
@@ -341,10 +360,10 @@ func (s *shellScan) command(args []*syntax.Word) {
 // add adds word w as a target of kind k: a bare name is looked up in
 // search, an absolute path is cleaned, a relative path with a slash
 // resolves against s.dir (and is skipped when s.dir is "").
-func (s *shellScan) add(k record.TargetKind, key string, w *syntax.Word, search []string) {
+func (s *shellScan) add(k record.TargetKind, key string, w *syntax.Word, search []string) (record.Target, bool) {
 	v, ok := s.fixed(w)
 	if !ok || v == "" {
-		return
+		return record.Target{}, false
 	}
 	ev := graph.Evidence{File: s.file, Line: int(w.Pos().Line()), Key: key}
 	if s.ev != nil {
@@ -358,11 +377,12 @@ func (s *shellScan) add(k record.TargetKind, key string, w *syntax.Word, search 
 	case path.IsAbs(v):
 		t.Path = path.Clean(v)
 	case s.dir == "":
-		return
+		return record.Target{}, false
 	default:
 		t.Path, t.Dir = v, s.dir
 	}
 	s.targets.Add(t)
+	return t, true
 }
 
 // text returns the source text of w as written, or value when the
