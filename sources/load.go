@@ -26,6 +26,12 @@ type Options struct {
 	// LabelPrefixes overrides the layout's prefixes when non-nil (the
 	// --label-prefix flag); a single "" admits every plist.
 	LabelPrefixes []string
+	// Node names the machine whose overrides in instance.yaml apply (the
+	// --node flag); "" leaves driftmap.yaml's node:, else Hostname.
+	Node string
+	// Hostname is the short host name, the node when neither --node nor
+	// driftmap.yaml names one.
+	Hostname string
 	// FS replaces the rootfs.RootFS over Root (tests inject faults with it).
 	FS rootfs.FS
 }
@@ -74,6 +80,11 @@ func Load(opts Options) (*Snapshot, error) {
 	if opts.LabelPrefixes != nil {
 		ld.l.LabelPrefixes = opts.LabelPrefixes
 		delete(ld.l.Set, "label_prefixes")
+	}
+	if opts.Node != "" {
+		ld.l.Node = opts.Node
+	} else if ld.l.Node == "" {
+		ld.l.Node = opts.Hostname
 	}
 	ld.load()
 	return ld.snapshot(), nil
@@ -285,6 +296,7 @@ func (ld *loader) loadInstance() {
 	}
 	inst, probs := sanctum.ParseInstance(data, p)
 	ld.probs = append(ld.probs, probs...)
+	inst = inst.ForNode(ld.l.Node)
 	ld.inst = &inst
 	keyed := map[string]string{} // explicit instance_key -> service ID
 	if ld.cat != nil {
@@ -306,7 +318,7 @@ func (ld *loader) loadInstance() {
 		ld.instanceOf[s.Key] = n.ID
 		if !s.Enabled {
 			n.State = graph.Disabled
-			n.Detail = fmt.Sprintf("enabled: false in %s", s.Evidence.Location())
+			n.Detail = fmt.Sprintf("enabled: false in %s", s.EnabledEv.Location())
 		}
 		if s.Port != 0 {
 			n.Ports = append(n.Ports, graph.Port{Port: s.Port, Evidence: s.PortEv})

@@ -35,6 +35,11 @@ type Layout struct {
 	LabelPrefixes   []string // a job is in scope when its Label or file name starts with one ("" admits all)
 	WatchdogPattern []string // substrings of Label, file or program name that mark a watchdog
 
+	// Node names the machine whose overrides (instance.yaml's nodes:)
+	// apply: driftmap.yaml's node:, replaced by --node; "" means the host
+	// name (see sources.Options).
+	Node string
+
 	// Services are service definitions written in driftmap.yaml
 	// (services: NAME: {port, launchagent, requires}); they join the
 	// catalog's and instance.yaml's for conflicting-definition.

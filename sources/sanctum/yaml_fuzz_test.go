@@ -21,12 +21,21 @@ func FuzzParseInstance(f *testing.F) {
 	for _, s := range sourcetest.YAMLSeeds {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(nodesSrc))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		inst, probs := ParseInstance(data, "f.yaml")
 		checkYAMLProblems(t, probs)
 		for _, s := range inst.Services {
 			if s.Evidence.File != "f.yaml" {
 				t.Fatalf("service %q without evidence", s.Key)
+			}
+		}
+		for _, n := range inst.Nodes {
+			// Applying any node keeps every service's evidence.
+			for _, s := range inst.ForNode(n.Name).Services {
+				if s.Evidence.File != "f.yaml" || s.EnabledEv.File != "f.yaml" || (s.Port != 0 && s.PortEv.File != "f.yaml") {
+					t.Fatalf("node %q: service %q without evidence", n.Name, s.Key)
+				}
 			}
 		}
 	})

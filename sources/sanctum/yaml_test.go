@@ -38,6 +38,10 @@ services:
 		{Key: "notes", Enabled: true, Evidence: graph.Evidence{File: "/i.yaml", Line: 10, Key: "services.notes", Token: "notes"}},
 		{Key: "badport", Enabled: true, Evidence: graph.Evidence{File: "/i.yaml", Line: 12, Key: "services.badport", Token: "badport"}},
 	}
+	for i := range want {
+		want[i].EnabledEv = want[i].Evidence
+		want[i].EnabledSet = i < 2 // voice_agent and qwen3_tts write enabled:
+	}
 	if d := cmp.Diff(want, inst.Services); d != "" {
 		t.Errorf("services (-want +got):\n%s", d)
 	}

@@ -40,16 +40,25 @@ type Env struct {
 	// Now is the clock (render --prune dates what it retires); nil means
 	// time.Now.
 	Now func() time.Time
+	// Hostname names this machine (the default --node: the part before
+	// the first dot); nil means os.Hostname.
+	Hostname func() (string, error)
 }
 
 // Main runs driftmap with the real process environment.
 func Main() int {
-	return Execute(os.Args[1:], Env{
+	return Execute(os.Args[1:], ProcessEnv())
+}
+
+// ProcessEnv is the real process environment.
+func ProcessEnv() Env {
+	return Env{
 		Stdout:     os.Stdout,
 		Stderr:     os.Stderr,
 		Getenv:     os.Getenv,
 		IsTerminal: isTerminal(os.Stdout),
-	})
+		Hostname:   os.Hostname,
+	}
 }
 
 func isTerminal(f *os.File) bool {
@@ -70,6 +79,7 @@ type command struct {
 // opts holds every flag value; each command registers the ones it takes.
 type opts struct {
 	root, home, workspace string
+	node                  string
 	prefixes              []string
 	format                string
 	failOn                string
@@ -185,7 +195,7 @@ Commands:
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.short)
 	}
 	fmt.Fprint(w, `
-Every command takes --root, --home, --workspace and --label-prefix.
+Every command takes --root, --home, --workspace, --label-prefix and --node.
 Run 'driftmap help COMMAND' or 'driftmap COMMAND -h' for details.
 `)
 }
@@ -208,6 +218,7 @@ func layoutFlags(fs *pflag.FlagSet, o *opts) {
 	fs.StringVar(&o.home, "home", "", "home directory `PATH` as seen inside the root (default $HOME)")
 	fs.StringVar(&o.workspace, "workspace", ".", "checked-in workspace `DIR` holding sanctum/runtime_catalog.yaml and driftmap.yaml")
 	fs.StringArrayVar(&o.prefixes, "label-prefix", nil, "audit launchd jobs whose Label starts with `PREFIX` (repeatable; default com.sanctum. and haus.sanctum.; empty admits all)")
+	fs.StringVar(&o.node, "node", "", "apply instance.yaml's overrides for the machine `NAME` (default node: in driftmap.yaml, else this machine's short host name)")
 }
 
 // load reads every source as the flags say.
@@ -224,12 +235,33 @@ func (c *ctx) load() (*sources.Snapshot, error) {
 	if c.flags.Changed("label-prefix") {
 		prefixes = slices.Clone(o.prefixes)
 	}
-	return sources.Load(sources.Options{
+	snap, err := sources.Load(sources.Options{
 		Root:          o.root,
 		Home:          home,
 		Workspace:     o.workspace,
 		LabelPrefixes: prefixes,
+		Node:          o.node,
+		Hostname:      c.hostname(),
 	})
+	if err == nil && snap.Instance != nil && snap.Instance.Node != "" {
+		fmt.Fprintf(c.env.Stderr, "driftmap: note: applying node %s's overrides from %s\n", exporters.Text(snap.Instance.Node), exporters.Text(snap.Instance.File))
+	}
+	return snap, err
+}
+
+// hostname is this machine's short host name (up to the first dot), or
+// "" when it cannot be told.
+func (c *ctx) hostname() string {
+	get := c.env.Hostname
+	if get == nil {
+		get = os.Hostname
+	}
+	h, err := get()
+	if err != nil {
+		return ""
+	}
+	h, _, _ = strings.Cut(h, ".")
+	return h
 }
 
 // defaultHome is $HOME, unless a --root is given whose Users directory

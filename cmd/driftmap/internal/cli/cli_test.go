@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -77,6 +78,27 @@ func TestFormatNames(t *testing.T) {
 	} {
 		if got := orList(tt.names); got != tt.want {
 			t.Errorf("orList(%q) = %q, want %q", tt.names, got, tt.want)
+		}
+	}
+}
+
+// TestHostname: the default node is the host name up to its first dot,
+// and nothing when the host name cannot be told.
+func TestHostname(t *testing.T) {
+	for _, tc := range []struct {
+		host string
+		err  error
+		want string
+	}{
+		{"studio", nil, "studio"},
+		{"Berts-Mac-mini.local", nil, "Berts-Mac-mini"},
+		{"a.b.c", nil, "a"},
+		{"", nil, ""},
+		{"studio", errors.New("no name"), ""},
+	} {
+		c := &ctx{env: Env{Hostname: func() (string, error) { return tc.host, tc.err }}}
+		if got := c.hostname(); got != tc.want {
+			t.Errorf("hostname %q (err %v) = %q, want %q", tc.host, tc.err, got, tc.want)
 		}
 	}
 }
