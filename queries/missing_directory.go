@@ -14,7 +14,10 @@ var MissingDirectory = &Rule{
 	Title:    "a configured source directory does not exist",
 	Doc: `The manifests directory (~/.sanctum/services by default) and the wrappers
 directory (~/.sanctum/bin) are expected to exist: docs, scripts and
-other tools read them. When one is missing, nothing it should hold can
+other tools read them. The other default wrappers directories
+(~/.sanctum/scripts, ~/.sanctum/sentinels) are read when present and
+skipped silently when absent; every wrappers directory a driftmap.yaml
+wrappers: list names is expected. When one is missing, nothing it should hold can
 be audited. Create it, or set its real place in driftmap.yaml. A machine
 with no instance file, no catalog and no driftmap.yaml setting has no
 constellation, so nothing is expected of it (auditing any Mac with

@@ -154,6 +154,7 @@ func (ld *loader) addJob(lj loadedJob) {
 		return // only a live job's targets must exist
 	}
 	for _, t := range lj.job.Targets {
+		ld.noteJobScript(t)
 		ld.addTarget(n, t)
 	}
 	for _, x := range lj.job.Indirect {

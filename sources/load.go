@@ -65,6 +65,8 @@ func Load(opts Options) (*Snapshot, error) {
 		instanceOf: map[string]string{},
 		jobs:       map[string][]string{},
 		links:      map[string]string{},
+		scripts:    map[string]bool{},
+		scanned:    map[string]bool{},
 	}
 	if ld.fs == nil {
 		ld.fs = rootfs.RootFS{Dir: opts.Root}
@@ -134,6 +136,13 @@ type loader struct {
 	otherJobs []pendingRef
 	jobs      map[string][]string // label -> job IDs, live and disabled first
 	links     map[string]string   // symlink node ID -> its target's node ID
+
+	// scripts are shell scripts outside the wrappers directories that a
+	// live job runs or a wrapper sources: their nodes are wrappers.
+	scripts    map[string]bool
+	jobScripts []string        // the scripts live jobs run, in load order
+	queue      []string        // wrappers to scan
+	scanned    map[string]bool // wrappers scanned (sourcing cycles end)
 
 	// unreadable are manifests (and the manifests directory) that exist
 	// but could not be read.

@@ -35,13 +35,14 @@ func (ld *loader) exists(p string) bool {
 	return err == nil
 }
 
-// kindFor returns the node kind for a file path: wrapper inside the
-// wrappers directory, else k.
+// kindFor returns the node kind for a file path: wrapper inside a
+// wrappers directory or when a job runs it or a wrapper sources it as a
+// shell script (see markScript), else k.
 func (ld *loader) kindFor(k graph.Kind, p string) graph.Kind {
 	if k != graph.File {
 		return k
 	}
-	if w, ok := ld.l.InRoot(ld.l.Wrappers); ok && path.Dir(p) == w {
+	if ld.scripts[p] || ld.inWrapperDir(p) {
 		return graph.Wrapper
 	}
 	return k

@@ -2,57 +2,204 @@ package sources
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources/launchd"
+	"github.com/driftmap/driftmap/sources/record"
 	"github.com/driftmap/driftmap/sources/rootfs"
+	"github.com/driftmap/driftmap/sources/sanctum"
 	"github.com/driftmap/driftmap/sources/shell"
 )
 
+// loadWrappers reads every wrappers directory, then the scripts live jobs
+// run from elsewhere (see noteJobScript), and follows what each script
+// sources. Each script is scanned once, so sourcing cycles end.
 func (ld *loader) loadWrappers() {
-	dir, entries, ok := ld.sourceDir("wrappers", "wrappers", ld.l.Wrappers, true)
+	_, set := ld.l.Set["wrappers"]
+	seen := map[string]bool{}
+	for _, configured := range ld.l.Wrappers {
+		if p, ok := ld.l.InRoot(configured); !ok || seen[p] {
+			continue
+		} else {
+			seen[p] = true
+		}
+		// ~/.sanctum/bin is expected as it always was; the other default
+		// directories are read when they exist, silently skipped when not.
+		expectable := set || configured == sanctum.DefaultWrappers[0]
+		dir, entries, ok := ld.sourceDir("wrappers", "wrappers", configured, expectable)
+		if !ok {
+			if !expectable {
+				ld.dropAbsentDir(dir)
+			}
+			continue
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if strings.HasPrefix(name, ".") {
+				continue
+			}
+			p := path.Join(dir, name)
+			fi, err := ld.fs.Lstat(p)
+			if err != nil || fi.IsDir() {
+				continue
+			}
+			id := ld.pathNode(graph.Wrapper, p) // follows symlink chains
+			n, _ := ld.b.Lookup(id)
+			n.Origins = append(n.Origins, "wrappers")
+			if !fi.Mode().IsRegular() {
+				continue
+			}
+			ld.queue = append(ld.queue, p)
+		}
+	}
+	ld.queue = append(ld.queue, ld.jobScripts...)
+	for len(ld.queue) > 0 {
+		p := ld.queue[0]
+		ld.queue = ld.queue[1:]
+		ld.scanWrapper(p)
+	}
+}
+
+// dropAbsentDir forgets a default wrappers directory that simply does
+// not exist; one that exists but cannot be read stays, to be reported.
+func (ld *loader) dropAbsentDir(dir string) {
+	i := len(ld.dirs) - 1
+	if i >= 0 && ld.dirs[i].Path == dir && ld.dirs[i].Reason == "" {
+		ld.dirs = ld.dirs[:i]
+	}
+}
+
+// scanWrapper parses the script at p (a wrapper node), once, and adds its
+// exec and source edges; a sourced file that is a shell script becomes a
+// wrapper and is queued to be scanned in turn.
+func (ld *loader) scanWrapper(p string) {
+	if ld.scanned[p] {
+		return
+	}
+	ld.scanned[p] = true
+	n, ok := ld.b.Lookup(graph.ID(graph.Wrapper, p))
 	if !ok {
 		return
 	}
-	for _, e := range entries {
-		name := e.Name()
-		if strings.HasPrefix(name, ".") {
+	data, err := ld.fs.ReadFile(p, rootfs.MaxScript)
+	if err != nil {
+		ld.readProblem(p, err)
+		return
+	}
+	if !shell.IsScript(data) {
+		return
+	}
+	refs, probs := shell.ParseScript(data, p, ld.l.Home, nil)
+	ld.probs = append(ld.probs, probs...)
+	for _, t := range refs.Targets {
+		// A wrapper's PATH is whatever its job passes; only paths
+		// are hard targets.
+		if !path.IsAbs(t.Path) {
 			continue
 		}
-		p := path.Join(dir, name)
-		fi, err := ld.fs.Lstat(p)
-		if err != nil || fi.IsDir() {
-			continue
+		var script string
+		if t.Kind == record.TargetSource {
+			script = ld.markScript(t)
 		}
-		id := ld.pathNode(graph.Wrapper, p) // follows symlink chains
-		n, _ := ld.b.Lookup(id)
-		n.Origins = append(n.Origins, "wrappers")
-		if !fi.Mode().IsRegular() {
-			continue
-		}
-		data, err := ld.fs.ReadFile(p, rootfs.MaxScript)
-		if err != nil {
-			ld.readProblem(p, err)
-			continue
-		}
-		if !shell.IsScript(data) {
-			continue
-		}
-		refs, probs := shell.ParseScript(data, p, ld.l.Home, nil)
-		ld.probs = append(ld.probs, probs...)
-		for _, t := range refs.Targets {
-			// A wrapper's PATH is whatever its job passes; only paths
-			// are hard targets.
-			if !path.IsAbs(t.Path) {
-				continue
-			}
-			ld.addTarget(n, t)
-		}
-		for _, r := range refs.Runs {
-			if path.IsAbs(r.Exec.Path) {
-				ld.addRun(n, launchd.WrapperRun(r, p, ld.l.Home))
-			}
+		ld.addTarget(n, t)
+		if script != "" {
+			ld.queue = append(ld.queue, script)
 		}
 	}
+	for _, r := range refs.Runs {
+		if path.IsAbs(r.Exec.Path) {
+			ld.addRun(n, launchd.WrapperRun(r, p, ld.l.Home))
+		}
+	}
+}
+
+// noteJobScript is called for each program or script a live job runs,
+// before its node exists: a shell script makes it a wrapper wherever it
+// lives, scanned with the wrappers directories.
+func (ld *loader) noteJobScript(t record.Target) {
+	if t.Kind != record.TargetExec && t.Kind != record.TargetScript {
+		return
+	}
+	if s := ld.markScript(t); s != "" {
+		ld.jobScripts = append(ld.jobScripts, s)
+	}
+}
+
+// markScript returns the file target t names, through any symlinks, when
+// it is a regular file and a shell script (see isShellScript), and marks
+// it so that its node is a wrapper (see kindFor); else "".
+func (ld *loader) markScript(t record.Target) string {
+	if len(t.Search) > 0 || (t.Dir == "" && !path.IsAbs(t.Path)) {
+		return ""
+	}
+	p := rootfs.Clean(path.Join(t.Dir, t.Path))
+	if ld.scripts[p] {
+		return p
+	}
+	if r, err := rootfs.Resolve(ld.fs, p); err == nil {
+		p = r
+	}
+	if ld.scripts[p] {
+		return p
+	}
+	if systemProgram(p) {
+		return ""
+	}
+	if _, known := ld.b.Lookup(graph.ID(graph.File, p)); known {
+		return "" // already a plain file of the graph: keep one node per path
+	}
+	fi, err := ld.fs.Lstat(p)
+	if err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	data, err := ld.fs.ReadFile(p, rootfs.MaxScript)
+	if err != nil || !isShellScript(p, data) {
+		return "" // an unreadable file is reported when it is scanned, or not at all
+	}
+	ld.scripts[p] = true
+	return p
+}
+
+// systemDirs hold the operating system's programs, never a
+// constellation's scripts (on macOS the system volume is read-only).
+var systemDirs = []string{"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/libexec", "/System"}
+
+// systemProgram reports whether p is the system's (under systemDirs) or
+// an interpreter (python3, bash, env, ... anywhere): the program that runs
+// a script, not a script of the constellation, even when a copied tree
+// holds a stub script in its place.
+func systemProgram(p string) bool {
+	for _, d := range systemDirs {
+		if strings.HasPrefix(p, d+"/") {
+			return true
+		}
+	}
+	b := path.Base(p)
+	return b == "env" || launchd.IsInterpreter(b)
+}
+
+// isShellScript reports whether the file at p holding data is a shell
+// script outside the wrappers directories: a #! line naming a shell, or
+// a .sh, .bash or .zsh name and no #! line naming anything else.
+func isShellScript(p string, data []byte) bool {
+	if !shell.IsScript(data) {
+		return false
+	}
+	if len(data) >= 2 && string(data[:2]) == "#!" {
+		return true
+	}
+	return slices.Contains([]string{".sh", ".bash", ".zsh"}, path.Ext(p))
+}
+
+// inWrapperDir reports whether p is directly in a wrappers directory.
+func (ld *loader) inWrapperDir(p string) bool {
+	d := path.Dir(p)
+	for _, w := range ld.l.Wrappers {
+		if wp, ok := ld.l.InRoot(w); ok && wp == d {
+			return true
+		}
+	}
+	return false
 }

@@ -64,7 +64,12 @@ func ApplyConfig(l *Layout, data []byte, file string) []record.Problem {
 	str("instance", &l.Instance)
 	str("catalog", &l.Catalog)
 	str("manifests", &l.Manifests)
-	str("wrappers", &l.Wrappers)
+	if k, v := top.get("wrappers"); v != nil && v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
+		l.Wrappers = []string{v.Value} // one directory, written as a string
+		l.Set["wrappers"] = Position{File: file, Line: k.Line}
+	} else {
+		list("wrappers", &l.Wrappers)
+	}
 	str("node", &l.Node)
 	list("launchd_dirs", &l.LaunchDirs)
 	list("label_prefixes", &l.LabelPrefixes)

@@ -13,6 +13,7 @@ package sanctum
 
 import (
 	"path"
+	"slices"
 
 	"github.com/driftmap/driftmap/sources/rootfs"
 )
@@ -26,10 +27,13 @@ type Layout struct {
 	Home      string // home directory inside root, e.g. /Users/bert
 	Workspace string // host directory of the checked-in workspace
 
-	Instance   string   // instance.yaml, inside root
-	Catalog    string   // runtime catalog, relative to Workspace
-	Manifests  string   // manifests directory, inside root
-	Wrappers   string   // wrappers directory, inside root
+	Instance  string // instance.yaml, inside root
+	Catalog   string // runtime catalog, relative to Workspace
+	Manifests string // manifests directory, inside root
+	// Wrappers are the wrappers directories, inside root: every script
+	// or symlink directly in one is a wrapper. The defaults are
+	// DefaultWrappers; driftmap.yaml's wrappers: replaces them.
+	Wrappers   []string
 	LaunchDirs []string // launchd directories, inside root
 
 	LabelPrefixes   []string // a job is in scope when its Label or file name starts with one ("" admits all)
@@ -65,6 +69,11 @@ type Position struct {
 	Line int
 }
 
+// DefaultWrappers are the default wrappers directories. The first,
+// ~/.sanctum/bin, is expected on a machine with a constellation; the
+// others are read when they exist and skipped silently when they do not.
+var DefaultWrappers = []string{"~/.sanctum/bin", "~/.sanctum/scripts", "~/.sanctum/sentinels"}
+
 // DefaultLayout returns the sanctum layout for a home directory.
 func DefaultLayout(root, home, workspace string) Layout {
 	return Layout{
@@ -74,7 +83,7 @@ func DefaultLayout(root, home, workspace string) Layout {
 		Instance:        "~/.sanctum/instance.yaml",
 		Catalog:         "sanctum/runtime_catalog.yaml",
 		Manifests:       "~/.sanctum/services",
-		Wrappers:        "~/.sanctum/bin",
+		Wrappers:        slices.Clone(DefaultWrappers),
 		LaunchDirs:      []string{"~/Library/LaunchAgents", "/Library/LaunchAgents", "/Library/LaunchDaemons"},
 		LabelPrefixes:   []string{"com.sanctum.", "haus.sanctum."},
 		WatchdogPattern: []string{"watchdog", "living-force"},

@@ -180,19 +180,48 @@ health:
 
 func TestApplyConfig(t *testing.T) {
 	l := DefaultLayout("/r", "/Users/bert", "/w")
-	src := "manifests: ~/svc\nlabel_prefixes: [com.sanctum., haus.sanctum.]\nwatchdog_patterns: [guardian]\nbogus: 1\nwrappers: [x]\n"
+	src := "manifests: ~/svc\nlabel_prefixes: [com.sanctum., haus.sanctum.]\nwatchdog_patterns: [guardian]\nbogus: 1\nwrappers: {x: 1}\n"
 	probs := ApplyConfig(&l, []byte(src), "/w/driftmap.yaml")
 	if l.Manifests != "~/svc" || !cmp.Equal(l.LabelPrefixes, []string{"com.sanctum.", "haus.sanctum."}) || !cmp.Equal(l.WatchdogPattern, []string{"guardian"}) {
 		t.Errorf("layout = %+v", l)
 	}
-	if l.Wrappers != "~/.sanctum/bin" {
+	if !cmp.Equal(l.Wrappers, DefaultWrappers) {
 		t.Errorf("wrappers of the wrong type changed the layout: %q", l.Wrappers)
 	}
 	if l.Set["manifests"].Line != 1 {
 		t.Errorf("Set = %v", l.Set)
 	}
-	if len(probs) != 2 || !strings.Contains(probs[0].Message, `unknown key "bogus"`) || !strings.Contains(probs[1].Message, "wrappers must be a string") {
+	if len(probs) != 2 || !strings.Contains(probs[0].Message, `unknown key "bogus"`) || !strings.Contains(probs[1].Message, "wrappers must be a list") {
 		t.Errorf("problems = %v", probs)
+	}
+}
+
+// wrappers: is a list of directories; a string is a one-element list.
+func TestApplyConfigWrappers(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want []string
+	}{
+		{"", DefaultWrappers},
+		{"wrappers: ~/tools\n", []string{"~/tools"}},
+		{"wrappers: [~/.sanctum/bin, ~/tools]\n", []string{"~/.sanctum/bin", "~/tools"}},
+	} {
+		l := DefaultLayout("/r", "/Users/bert", "/w")
+		if probs := ApplyConfig(&l, []byte(tc.src), "/w/driftmap.yaml"); len(probs) != 0 {
+			t.Errorf("%q: problems %v", tc.src, probs)
+		}
+		if !cmp.Equal(l.Wrappers, tc.want) {
+			t.Errorf("%q: wrappers = %q, want %q", tc.src, l.Wrappers, tc.want)
+		}
+		if _, set := l.Set["wrappers"]; set != (tc.src != "") {
+			t.Errorf("%q: Set[wrappers] = %v", tc.src, set)
+		}
+	}
+	// The default list is not shared between layouts.
+	l := DefaultLayout("/r", "/Users/bert", "/w")
+	l.Wrappers[0] = "changed"
+	if DefaultWrappers[0] != "~/.sanctum/bin" {
+		t.Error("DefaultLayout shares DefaultWrappers")
 	}
 }
 
