@@ -1,6 +1,8 @@
 package sanctum
 
 import (
+	"slices"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/driftmap/driftmap/graph"
@@ -13,6 +15,19 @@ import (
 type Instance struct {
 	File     string
 	Services []InstanceService // in file order
+	// Keys lists every key of the services section, malformed entries
+	// included, in file order.
+	Keys []string
+	// Unreadable is set when the services section could not be read
+	// (the file is not YAML, is too big, or services is not a mapping):
+	// which keys it defines is then unknown.
+	Unreadable bool
+}
+
+// Defines reports whether instance.yaml is known to define key: false
+// when its services section could not be read.
+func (in *Instance) Defines(key string) bool {
+	return slices.Contains(in.Keys, key)
 }
 
 // InstanceService is one entry of instance.yaml's services section.
@@ -33,15 +48,20 @@ func ParseInstance(data []byte, file string) (Instance, []record.Problem) {
 	inst := Instance{File: file}
 	root, probs := yamlDoc(data, file)
 	if root == nil {
+		inst.Unreadable = true
 		return inst, probs
 	}
 	top := topMap(root, file, &probs)
 	svcs, ok := top.sub("services")
 	if !ok {
+		if _, v := top.get("services"); v != nil && v.Tag != "!!null" || top.exhausted() {
+			inst.Unreadable = true
+		}
 		return inst, probs
 	}
 	keys, vals := svcs.entries()
 	for i, k := range keys {
+		inst.Keys = append(inst.Keys, k.Value)
 		s := InstanceService{Key: k.Value, Enabled: true, Evidence: svcs.ev(k, k.Value, k.Value)}
 		v := vals[i]
 		switch {
@@ -61,7 +81,7 @@ func ParseInstance(data []byte, file string) (Instance, []record.Problem) {
 		inst.Services = append(inst.Services, s)
 	}
 	if top.exhausted() {
-		return Instance{File: file}, probs
+		return Instance{File: file, Unreadable: true}, probs
 	}
 	return inst, probs
 }
