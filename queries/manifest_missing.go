@@ -12,9 +12,11 @@ var ManifestMissing = &Rule{
 	Name:     "manifest-missing",
 	Severity: Error,
 	Title:    "an enabled service has no manifest",
-	Doc: `Every enabled instance-backed catalog service and every enabled
-auxiliary service has a manifest in the manifests directory: health
-checks, remediation and documentation read it. When the directory exists
+	Doc: `Every service instance.yaml enables (whether or not the catalog lists
+it) and every enabled catalog auxiliary service has a manifest in the
+manifests directory: health checks, remediation and documentation read
+it. A catalog service whose instance_key instance.yaml does not define is
+not enabled and needs none (see missing-instance-key). When the directory exists
 but a service's manifest does not, those tools do not know the service.
 Run "driftmap render" to write it. (When the directory itself is missing,
 missing-directory reports that instead.)`,

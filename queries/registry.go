@@ -22,6 +22,7 @@ func All() []*Rule {
 		DuplicateKey,
 		PortConflict,
 		MissingJob,
+		MissingInstanceKey,
 		Unmanaged,
 		HandRegistered,
 		OrphanWrapper,

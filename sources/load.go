@@ -333,6 +333,7 @@ func (ld *loader) loadInstance() {
 			n.Ports = append(n.Ports, graph.Port{Port: s.Port, Evidence: s.PortEv})
 		}
 	}
+	ld.unkeyed()
 }
 
 // sourceDir records a configured source directory (name is what

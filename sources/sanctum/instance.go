@@ -1,6 +1,8 @@
 package sanctum
 
 import (
+	"slices"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/driftmap/driftmap/graph"
@@ -19,6 +21,20 @@ type Instance struct {
 	Nodes []InstanceNode
 	// Node is the node whose overrides ForNode applied; "" when none.
 	Node string
+	// Keys lists every key of the services section, malformed entries
+	// included, in file order (and, after ForNode, the keys only the
+	// node lists).
+	Keys []string
+	// Unreadable is set when the services section could not be read
+	// (the file is not YAML, is too big, or services is not a mapping):
+	// which keys it defines is then unknown.
+	Unreadable bool
+}
+
+// Defines reports whether instance.yaml is known to define key: false
+// when its services section could not be read.
+func (in *Instance) Defines(key string) bool {
+	return slices.Contains(in.Keys, key)
 }
 
 // InstanceService is one entry of instance.yaml's services section, or
@@ -59,11 +75,14 @@ func ParseInstance(data []byte, file string) (Instance, []record.Problem) {
 	inst := Instance{File: file}
 	root, probs := yamlDoc(data, file)
 	if root == nil {
+		inst.Unreadable = true
 		return inst, probs
 	}
 	top := topMap(root, file, &probs)
 	if svcs, ok := top.sub("services"); ok {
-		inst.Services = parseInstanceServices(svcs)
+		inst.Services, inst.Keys = parseInstanceServices(svcs)
+	} else if _, v := top.get("services"); v != nil && v.Tag != "!!null" {
+		inst.Unreadable = true // services is not a mapping
 	}
 	if nodes, ok := top.sub("nodes"); ok {
 		keys, vals := nodes.entries()
@@ -78,22 +97,23 @@ func ParseInstance(data []byte, file string) (Instance, []record.Problem) {
 			}
 			node := InstanceNode{Name: k.Value, Evidence: nodes.ev(k, k.Value, k.Value)}
 			if svcs, ok := nodes.child(k.Value, v).sub("services"); ok {
-				node.Services = parseInstanceServices(svcs)
+				node.Services, _ = parseInstanceServices(svcs)
 			}
 			inst.Nodes = append(inst.Nodes, node)
 		}
 	}
 	if top.exhausted() {
-		return Instance{File: file}, probs
+		return Instance{File: file, Unreadable: true}, probs
 	}
 	return inst, probs
 }
 
 // parseInstanceServices reads a services mapping: KEY: {enabled, port}.
-func parseInstanceServices(svcs ymap) []InstanceService {
-	var out []InstanceService
+// It returns the services and every key, malformed entries included.
+func parseInstanceServices(svcs ymap) (out []InstanceService, all []string) {
 	keys, vals := svcs.entries()
 	for i, k := range keys {
+		all = append(all, k.Value)
 		ev := svcs.ev(k, k.Value, k.Value)
 		s := InstanceService{Key: k.Value, Enabled: true, Evidence: ev, EnabledEv: ev}
 		v := vals[i]
@@ -113,7 +133,7 @@ func parseInstanceServices(svcs ymap) []InstanceService {
 		}
 		out = append(out, s)
 	}
-	return out
+	return out, all
 }
 
 // ForNode returns the instance as the machine called name sees it: its
@@ -147,6 +167,9 @@ func (inst Instance) ForNode(name string) Instance {
 		}
 		if i < 0 {
 			out.Services = append(out.Services, o)
+			if !slices.Contains(out.Keys, o.Key) {
+				out.Keys = append(slices.Clip(out.Keys), o.Key)
+			}
 			continue
 		}
 		s := &out.Services[i]

@@ -262,3 +262,36 @@ func TestDuplicateKeyLastWins(t *testing.T) {
 		t.Errorf("catalog: %+v, problems %+v", cat.Entries, probs)
 	}
 }
+
+// Keys lists every services key, malformed ones included; Unreadable says
+// when which keys instance.yaml defines is unknown.
+func TestParseInstanceKeys(t *testing.T) {
+	tests := []struct {
+		name, src  string
+		keys       []string
+		unreadable bool
+	}{
+		{"entries", "services:\n  a: {port: 1}\n  b: 3\n  c:\n", []string{"a", "b", "c"}, false},
+		{"no services section", "instance: {name: m}\n", nil, false},
+		{"null services", "services:\n", nil, false},
+		{"services not a mapping", "services: [a, b]\n", nil, true},
+		{"not YAML", "services: {a: [\n", nil, true},
+		{"not a mapping", "- a\n", nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			inst, _ := ParseInstance([]byte(tc.src), "f")
+			if d := cmp.Diff(tc.keys, inst.Keys); d != "" || inst.Unreadable != tc.unreadable {
+				t.Errorf("keys (-want +got):\n%s\nunreadable = %v, want %v", d, inst.Unreadable, tc.unreadable)
+			}
+			for _, k := range tc.keys {
+				if !inst.Defines(k) {
+					t.Errorf("Defines(%q) = false", k)
+				}
+			}
+			if inst.Defines("zz") {
+				t.Error(`Defines("zz") = true`)
+			}
+		})
+	}
+}
