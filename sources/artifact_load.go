@@ -44,7 +44,7 @@ func (ld *loader) loadArtifacts() {
 // root, or a host path under the workspace.
 func (ld *loader) inputNode(p string) string {
 	if path.IsAbs(p) && !isUnder(p, ld.l.Workspace) {
-		return ld.pathNode(graph.File, p)
+		return ld.paths.Node(graph.File, p)
 	}
 	n := ld.b.Node(graph.File, p)
 	n.State = graph.Present

@@ -196,13 +196,13 @@ func (ld *loader) targetNode(t record.Target, nodeKind graph.Kind) string {
 	var id string
 	switch {
 	case len(t.Search) > 0:
-		id = ld.lookPath(p, t.Search)
+		id = ld.paths.LookPath(p, t.Search)
 	case t.Dir != "" || path.IsAbs(p):
 		p = rootfs.Clean(path.Join(t.Dir, p))
 		if t.Kind == record.TargetLogDir {
 			p = path.Dir(p) // the log file may be missing, its directory not
 		}
-		id = ld.pathNode(nodeKind, p)
+		id = ld.paths.Node(nodeKind, p)
 	}
 	return id
 }
@@ -212,7 +212,7 @@ func (ld *loader) targetNode(t record.Target, nodeKind graph.Kind) string {
 // when its symlink chain ends at an interpreter: the script it is handed
 // is a target, as if the job named the interpreter.
 func (ld *loader) addIndirect(from *graph.Node, x launchd.Indirect) {
-	end, ok := ld.b.Lookup(ld.chainEnd(ld.targetNode(x.Exec, graph.File)))
+	end, ok := ld.b.Lookup(ld.paths.ChainEnd(ld.targetNode(x.Exec, graph.File)))
 	if !ok {
 		return
 	}
@@ -237,22 +237,4 @@ func (ld *loader) addRun(from *graph.Node, x launchd.Indirect) {
 	for _, t := range ts {
 		ld.addTarget(from, t)
 	}
-}
-
-// chainEnd returns the node a symlink chain starting at id ends at, or
-// "" when id is not a symlink or the chain loops or exceeds
-// rootfs.MaxLinks links (the system would not follow it).
-func (ld *loader) chainEnd(id string) string {
-	next, ok := ld.links[id]
-	if !ok {
-		return ""
-	}
-	for n := 1; ok; n++ {
-		if n > rootfs.MaxLinks {
-			return ""
-		}
-		id = next
-		next, ok = ld.links[id]
-	}
-	return id
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources/artifact"
+	"github.com/driftmap/driftmap/sources/pathnode"
 	"github.com/driftmap/driftmap/sources/record"
 	"github.com/driftmap/driftmap/sources/rootfs"
 	"github.com/driftmap/driftmap/sources/sanctum"
@@ -64,13 +65,14 @@ func Load(opts Options) (*Snapshot, error) {
 		byAlias:    map[string]string{},
 		instanceOf: map[string]string{},
 		jobs:       map[string][]string{},
-		links:      map[string]string{},
 		scripts:    map[string]bool{},
 		scanned:    map[string]bool{},
 	}
 	if ld.fs == nil {
 		ld.fs = rootfs.RootFS{Dir: opts.Root}
 	}
+	ld.paths = pathnode.New(ld.b, ld.fs)
+	ld.paths.IsWrapper = func(p string) bool { return ld.scripts[p] || ld.inWrapperDir(p) }
 	cfg := filepath.Join(opts.Workspace, sanctum.ConfigFile)
 	if data, ok := ld.readOptional(cfg, hostReader(rootfs.MaxYAML)); ok {
 		probs := sanctum.ApplyConfig(&ld.l, data, cfg)
@@ -135,7 +137,7 @@ type loader struct {
 	// every plist is loaded.
 	otherJobs []pendingRef
 	jobs      map[string][]string // label -> job IDs, live and disabled first
-	links     map[string]string   // symlink node ID -> its target's node ID
+	paths     *pathnode.Paths     // the file, wrapper and directory nodes
 
 	// scripts are shell scripts outside the wrappers directories that a
 	// live job runs or a wrapper sources: their nodes are wrappers.
@@ -205,7 +207,7 @@ func (ld *loader) load() {
 	ld.claimByConvention()
 	ld.loadArtifacts()
 	ld.linkManifestInputs()
-	ld.markLinks()
+	ld.paths.MarkLinks()
 }
 
 func (ld *loader) snapshot() *Snapshot {

@@ -2,7 +2,6 @@ package sources
 
 import (
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
@@ -45,7 +44,7 @@ func (ld *loader) loadWrappers() {
 			if err != nil || fi.IsDir() {
 				continue
 			}
-			id := ld.pathNode(graph.Wrapper, p) // follows symlink chains
+			id := ld.paths.Node(graph.Wrapper, p) // follows symlink chains
 			n, _ := ld.b.Lookup(id)
 			n.Origins = append(n.Origins, "wrappers")
 			if !fi.Mode().IsRegular() {
@@ -155,7 +154,7 @@ func (ld *loader) markScript(t record.Target) string {
 		return ""
 	}
 	data, err := ld.fs.ReadFile(p, rootfs.MaxScript)
-	if err != nil || !isShellScript(p, data) {
+	if err != nil || !shell.IsScriptFile(p, data) {
 		return "" // an unreadable file is reported when it is scanned, or not at all
 	}
 	ld.scripts[p] = true
@@ -178,19 +177,6 @@ func systemProgram(p string) bool {
 	}
 	b := path.Base(p)
 	return b == "env" || launchd.IsInterpreter(b)
-}
-
-// isShellScript reports whether the file at p holding data is a shell
-// script outside the wrappers directories: a #! line naming a shell, or
-// a .sh, .bash or .zsh name and no #! line naming anything else.
-func isShellScript(p string, data []byte) bool {
-	if !shell.IsScript(data) {
-		return false
-	}
-	if len(data) >= 2 && string(data[:2]) == "#!" {
-		return true
-	}
-	return slices.Contains([]string{".sh", ".bash", ".zsh"}, path.Ext(p))
 }
 
 // inWrapperDir reports whether p is directly in a wrappers directory.

@@ -76,3 +76,17 @@ func IsScript(data []byte) bool {
 	}
 	return IsShell(interp)
 }
+
+// IsScriptFile reports whether the file name holding data is a shell
+// script when it is found outside a wrappers directory: a #! line naming
+// a shell, or a .sh, .bash or .zsh name and no #! line naming anything
+// else.
+func IsScriptFile(name string, data []byte) bool {
+	if !IsScript(data) {
+		return false
+	}
+	if bytes.HasPrefix(data, []byte("#!")) {
+		return true
+	}
+	return slices.Contains([]string{".sh", ".bash", ".zsh"}, path.Ext(name))
+}

@@ -1,4 +1,14 @@
-package sources
+// Package pathnode turns paths inside the audited root into the file,
+// wrapper and directory nodes of a graph: it looks bare names up in a
+// search path, marks each path Present or Missing with its execute bit,
+// follows symlink chains one link at a time (each path once, so a loop or
+// a long chain costs one step per link), and, once every path is known,
+// says what is wrong with a chain (dangling, a loop, too long), so that
+// each broken chain is reported once.
+//
+// It reads through a rootfs.FS and never writes; which paths are wrappers
+// is the caller's decision (Paths.IsWrapper).
+package pathnode
 
 import (
 	"io/fs"
@@ -10,60 +20,74 @@ import (
 	"github.com/driftmap/driftmap/sources/rootfs"
 )
 
-// lookPath resolves a bare command name through search, as execvp does,
+// Paths adds path nodes to a graph.Builder.
+type Paths struct {
+	b  *graph.Builder
+	fs rootfs.FS
+	// IsWrapper reports whether a file path is a wrapper (a script in a
+	// wrappers directory, or one a job runs); nil means none is.
+	IsWrapper func(p string) bool
+	links     map[string]string // symlink node ID -> its target's node ID
+}
+
+// New returns Paths adding nodes to b, reading through fsys.
+func New(b *graph.Builder, fsys rootfs.FS) *Paths {
+	return &Paths{b: b, fs: fsys, links: map[string]string{}}
+}
+
+// LookPath resolves a bare command name through search, as execvp does,
 // and returns the node of the first match, or a Missing file node named
 // by the bare name.
-func (ld *loader) lookPath(name string, search []string) string {
+func (ps *Paths) LookPath(name string, search []string) string {
 	for _, dir := range search {
 		p := rootfs.Clean(path.Join(dir, name))
-		if ld.exists(p) {
-			return ld.pathNode(graph.File, p)
+		if ps.Exists(p) {
+			return ps.Node(graph.File, p)
 		}
 	}
-	n := ld.b.Node(graph.File, name)
+	n := ps.b.Node(graph.File, name)
 	n.State = graph.Missing
 	n.Detail = "not found in PATH " + strings.Join(search, ":")
 	return n.ID
 }
 
-func (ld *loader) exists(p string) bool {
-	r, err := rootfs.Resolve(ld.fs, p)
+func (ps *Paths) Exists(p string) bool {
+	r, err := rootfs.Resolve(ps.fs, p)
 	if err != nil {
 		return false
 	}
-	_, err = ld.fs.Lstat(r)
+	_, err = ps.fs.Lstat(r)
 	return err == nil
 }
 
-// kindFor returns the node kind for a file path: wrapper inside a
-// wrappers directory or when a job runs it or a wrapper sources it as a
-// shell script (see markScript), else k.
-func (ld *loader) kindFor(k graph.Kind, p string) graph.Kind {
+// kindFor returns the node kind for a file path: wrapper when IsWrapper
+// says so, else k.
+func (ps *Paths) kindFor(k graph.Kind, p string) graph.Kind {
 	if k != graph.File {
 		return k
 	}
-	if ld.scripts[p] || ld.inWrapperDir(p) {
+	if ps.IsWrapper != nil && ps.IsWrapper(p) {
 		return graph.Wrapper
 	}
 	return k
 }
 
-// pathNode returns the node for path p inside root, creating it with its
+// Node returns the node for path p inside root, creating it with its
 // state (Present or Missing) and execute bit. A symlink gets a symlink
 // edge to its target, and so on down the chain, each path once (the walk
 // is iterative and stops at a path already known, so a long chain or a
 // loop costs one step per link). The link itself is Present: the edge to
-// its target is what is broken. markLinks, once every path is known,
+// its target is what is broken. MarkLinks, once every path is known,
 // says what is wrong with a chain.
-func (ld *loader) pathNode(k graph.Kind, p string) string {
-	k = ld.kindFor(k, p)
+func (ps *Paths) Node(k graph.Kind, p string) string {
+	k = ps.kindFor(k, p)
 	id := graph.ID(k, p)
-	if _, ok := ld.b.Lookup(id); ok {
+	if _, ok := ps.b.Lookup(id); ok {
 		return id
 	}
-	n := ld.b.Node(k, p)
+	n := ps.b.Node(k, p)
 	for {
-		next, t, ok := ld.inspect(n)
+		next, t, ok := ps.inspect(n)
 		if !ok {
 			return id
 		}
@@ -71,12 +95,12 @@ func (ld *loader) pathNode(k graph.Kind, p string) string {
 		if nk == graph.Wrapper {
 			nk = graph.File
 		}
-		nk = ld.kindFor(nk, next)
+		nk = ps.kindFor(nk, next)
 		nid := graph.ID(nk, next)
-		_, known := ld.b.Lookup(nid)
-		nn := ld.b.Node(nk, next)
-		ld.b.AddEdge(n.ID, nid, graph.Symlink, graph.Evidence{File: n.Name, Key: "symlink", Token: t})
-		ld.links[n.ID] = nid
+		_, known := ps.b.Lookup(nid)
+		nn := ps.b.Node(nk, next)
+		ps.b.AddEdge(n.ID, nid, graph.Symlink, graph.Evidence{File: n.Name, Key: "symlink", Token: t})
+		ps.links[n.ID] = nid
 		if known {
 			return id
 		}
@@ -88,9 +112,9 @@ func (ld *loader) pathNode(k graph.Kind, p string) string {
 // returns the path its target names inside the root (an absolute target
 // re-rooted, a relative one taken from the link's physical directory)
 // and the target as written.
-func (ld *loader) inspect(n *graph.Node) (next, target string, ok bool) {
+func (ps *Paths) inspect(n *graph.Node) (next, target string, ok bool) {
 	p := n.Name
-	fi, err := ld.fs.Lstat(p)
+	fi, err := ps.fs.Lstat(p)
 	if err != nil {
 		n.State = graph.Missing
 		if !rootfs.IsNotExist(err) {
@@ -104,7 +128,7 @@ func (ld *loader) inspect(n *graph.Node) (next, target string, ok bool) {
 		n.Executable = fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
 		return "", "", false
 	}
-	t, err := ld.fs.Readlink(p)
+	t, err := ps.fs.Readlink(p)
 	if err != nil {
 		n.State = graph.Missing
 		n.Detail = "unreadable symlink"
@@ -114,7 +138,7 @@ func (ld *loader) inspect(n *graph.Node) (next, target string, ok bool) {
 		return rootfs.Clean(t), t, true // "/" is the root
 	}
 	dir := path.Dir(p)
-	if d, err := rootfs.Resolve(ld.fs, dir); err == nil {
+	if d, err := rootfs.Resolve(ps.fs, dir); err == nil {
 		dir = d // ".." in the target climbs from where the link really is
 	}
 	return rootfs.Clean(path.Join(dir, t)), t, true
@@ -133,7 +157,7 @@ const (
 	danglingLinkDetail = "dangling symlink"
 )
 
-// markLinks qualifies every symlink node by how its chain ends, so that
+// MarkLinks qualifies every symlink node by how its chain ends, so that
 // each broken chain is reported once:
 //
 //   - a chain that ends at a missing path: every link in it is a
@@ -148,9 +172,9 @@ const (
 //     is the one "symlink chain longer than 40 links", the rest marked
 //     quietly;
 //   - a chain that ends at a file takes the file's execute bit.
-func (ld *loader) markLinks() {
-	ids := make([]string, 0, len(ld.links))
-	for id := range ld.links {
+func (ps *Paths) MarkLinks() {
+	ids := make([]string, 0, len(ps.links))
+	for id := range ps.links {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
@@ -164,7 +188,7 @@ func (ld *loader) markLinks() {
 		var stack []string
 		cur := start
 		for {
-			if _, isLink := ld.links[cur]; !isLink {
+			if _, isLink := ps.links[cur]; !isLink {
 				break
 			}
 			if c, ok := res[cur]; ok {
@@ -175,26 +199,26 @@ func (ld *loader) markLinks() {
 					first := slices.Min(loop)
 					for _, l := range loop {
 						res[l] = chain{}
-						ld.setDetail(l, inLoopDetail)
+						ps.setDetail(l, inLoopDetail)
 					}
-					ld.setDetail(ld.links[first], loopDetail)
+					ps.setDetail(ps.links[first], loopDetail)
 					stack = stack[:j]
 				}
 				break
 			}
 			res[cur] = chain{depth: onStack}
 			stack = append(stack, cur)
-			cur = ld.links[cur]
+			cur = ps.links[cur]
 		}
 		for i := len(stack) - 1; i >= 0; i-- {
 			l := stack[i]
-			next := ld.links[l]
+			next := ps.links[l]
 			c, isLink := res[next]
 			switch {
 			case !isLink:
 				c = chain{depth: 1, end: next}
 			case c.depth == 0:
-				ld.setDetail(l, intoLoopDetail)
+				ps.setDetail(l, intoLoopDetail)
 			default:
 				c.depth++
 			}
@@ -206,7 +230,7 @@ func (ld *loader) markLinks() {
 	pointedTo := map[string]bool{}
 	for _, l := range ids {
 		if res[l].depth > rootfs.MaxLinks {
-			pointedTo[ld.links[l]] = true
+			pointedTo[ps.links[l]] = true
 		}
 	}
 	for _, l := range ids {
@@ -215,24 +239,42 @@ func (ld *loader) markLinks() {
 		case c.depth == 0:
 			continue // in or into a loop: marked above
 		case c.depth > rootfs.MaxLinks && pointedTo[l]:
-			ld.setDetail(l, inLongChainDetail)
+			ps.setDetail(l, inLongChainDetail)
 			continue
 		case c.depth > rootfs.MaxLinks:
-			ld.setDetail(l, longChainDetail)
+			ps.setDetail(l, longChainDetail)
 			continue
 		}
-		end, _ := ld.b.Lookup(c.end)
+		end, _ := ps.b.Lookup(c.end)
 		if end.State == graph.Missing {
-			ld.setDetail(l, danglingLinkDetail)
+			ps.setDetail(l, danglingLinkDetail)
 			continue
 		}
-		n, _ := ld.b.Lookup(l)
+		n, _ := ps.b.Lookup(l)
 		n.Executable = end.Executable
 	}
 }
 
-func (ld *loader) setDetail(id, detail string) {
-	if n, ok := ld.b.Lookup(id); ok {
+func (ps *Paths) setDetail(id, detail string) {
+	if n, ok := ps.b.Lookup(id); ok {
 		n.Detail = detail
 	}
+}
+
+// ChainEnd returns the node a symlink chain starting at id ends at, or
+// "" when id is not a symlink or the chain loops or exceeds
+// rootfs.MaxLinks links (the system would not follow it).
+func (ps *Paths) ChainEnd(id string) string {
+	next, ok := ps.links[id]
+	if !ok {
+		return ""
+	}
+	for n := 1; ok; n++ {
+		if n > rootfs.MaxLinks {
+			return ""
+		}
+		id = next
+		next, ok = ps.links[id]
+	}
+	return id
 }
