@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/driftmap/driftmap/graph"
-	"github.com/driftmap/driftmap/sources"
+	"github.com/driftmap/driftmap/sources/sanctum"
 )
 
 // MissingInstanceKey reports catalog services whose explicit instance_key
@@ -24,7 +24,7 @@ to instance.yaml. Nothing is reported when instance.yaml is absent or
 its services section cannot be read (parse-error says why).`,
 	Example: `sanctum/runtime_catalog.yaml:5: error: catalog service voice-agent points at instance key voice_agent, which instance.yaml does not define [missing-instance-key]`,
 	Run: func(p *Pass) {
-		for _, e := range sources.MissingInstanceKeys(p.Catalog, p.Instance) {
+		for _, e := range sanctum.MissingInstanceKeys(p.Catalog, p.Instance) {
 			svc := p.ServiceName(e.Name)
 			p.Report(graph.ID(graph.Service, svc),
 				fmt.Sprintf("catalog service %s points at instance key %s, which instance.yaml does not define", e.Name, e.InstanceKey),

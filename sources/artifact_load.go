@@ -2,10 +2,10 @@ package sources
 
 import (
 	"path"
-	"path/filepath"
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources/artifact"
+	"github.com/driftmap/driftmap/sources/rootfs"
 	"github.com/driftmap/driftmap/sources/sanctum"
 )
 
@@ -43,17 +43,12 @@ func (ld *loader) loadArtifacts() {
 // inputNode returns the file node of a canonical input: a path inside the
 // root, or a host path under the workspace.
 func (ld *loader) inputNode(p string) string {
-	if path.IsAbs(p) && !isUnder(p, ld.l.Workspace) {
+	if path.IsAbs(p) && !rootfs.IsUnder(p, ld.l.Workspace) {
 		return ld.paths.Node(graph.File, p)
 	}
 	n := ld.b.Node(graph.File, p)
 	n.State = graph.Present
 	return n.ID
-}
-
-func isUnder(p, dir string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != ".." && !filepath.IsAbs(rel) && (len(rel) < 3 || rel[:3] != "../")
 }
 
 // linkManifestInputs gives every manifest generated-from edges to the

@@ -143,7 +143,7 @@ func (ld *loader) markScript(t record.Target) string {
 	if ld.scripts[p] {
 		return p
 	}
-	if systemProgram(p) {
+	if launchd.IsSystemProgram(p) {
 		return ""
 	}
 	if _, known := ld.b.Lookup(graph.ID(graph.File, p)); known {
@@ -159,24 +159,6 @@ func (ld *loader) markScript(t record.Target) string {
 	}
 	ld.scripts[p] = true
 	return p
-}
-
-// systemDirs hold the operating system's programs, never a
-// constellation's scripts (on macOS the system volume is read-only).
-var systemDirs = []string{"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/libexec", "/System"}
-
-// systemProgram reports whether p is the system's (under systemDirs) or
-// an interpreter (python3, bash, env, ... anywhere): the program that runs
-// a script, not a script of the constellation, even when a copied tree
-// holds a stub script in its place.
-func systemProgram(p string) bool {
-	for _, d := range systemDirs {
-		if strings.HasPrefix(p, d+"/") {
-			return true
-		}
-	}
-	b := path.Base(p)
-	return b == "env" || launchd.IsInterpreter(b)
 }
 
 // inWrapperDir reports whether p is directly in a wrappers directory.

@@ -12,6 +12,7 @@
 package launchd
 
 import (
+	"path"
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
@@ -50,4 +51,22 @@ func ClassifyName(name string) (isPlist, retired bool) {
 		return true, false
 	}
 	return strings.Contains(name, ".plist."), strings.Contains(name, ".plist.")
+}
+
+// systemDirs hold the operating system's programs, never a
+// constellation's scripts (on macOS the system volume is read-only).
+var systemDirs = []string{"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/libexec", "/System"}
+
+// IsSystemProgram reports whether p is the system's (under systemDirs) or
+// an interpreter (python3, bash, env, ... anywhere): the program that runs
+// a script, not a script of the constellation, even when a copied tree
+// holds a stub script in its place.
+func IsSystemProgram(p string) bool {
+	for _, d := range systemDirs {
+		if strings.HasPrefix(p, d+"/") {
+			return true
+		}
+	}
+	b := path.Base(p)
+	return b == "env" || IsInterpreter(b)
 }

@@ -95,3 +95,19 @@ func parseServiceEntries(sec ymap, section string) []CatalogEntry {
 	}
 	return out
 }
+
+// MissingInstanceKeys returns the catalog entries whose explicit
+// instance_key instance.yaml does not define, in catalog order; none when
+// either file is missing or instance.yaml's services could not be read.
+func MissingInstanceKeys(cat *Catalog, inst *Instance) []CatalogEntry {
+	if cat == nil || inst == nil || inst.Unreadable {
+		return nil
+	}
+	var out []CatalogEntry
+	for _, e := range cat.Entries {
+		if e.InstanceKey != "" && !inst.Defines(e.InstanceKey) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
