@@ -22,17 +22,6 @@ func tree(t *testing.T, files map[string]string) string {
 	return sourcetest.Tree(t, files, "root", "ws")
 }
 
-func plistXML(label string, args ...string) string {
-	var b strings.Builder
-	b.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\">\n<dict>\n")
-	fmt.Fprintf(&b, "\t<key>Label</key>\n\t<string>%s</string>\n\t<key>ProgramArguments</key>\n\t<array>\n", label)
-	for _, a := range args {
-		fmt.Fprintf(&b, "\t\t<string>%s</string>\n", a)
-	}
-	b.WriteString("\t</array>\n</dict>\n</plist>\n")
-	return b.String()
-}
-
 func load(t *testing.T, dir string, fsys rootfs.FS) *Snapshot {
 	t.Helper()
 	snap, err := Load(Options{Root: filepath.Join(dir, "root"), Home: "/Users/bert", Workspace: filepath.Join(dir, "ws"), FS: fsys})
@@ -60,10 +49,10 @@ auxiliary:
 `,
 		"root/Users/bert/.sanctum/instance.yaml":        "services:\n  litellm: {port: 4000}\n  xtts: {port: 7788}\n  voice_agent: {}\n",
 		"root/Users/bert/.sanctum/services/triage.yaml": "name: triage\nrequires: [xtts]\n",
-		la + "com.sanctum.proxy.plist":                  plistXML("com.sanctum.proxy", "/usr/bin/true"),
-		la + "com.sanctum.yoda-tts-worker.plist":        plistXML("com.sanctum.yoda-tts-worker", "/usr/bin/true"),
-		la + "com.sanctum.triage.plist":                 plistXML("com.sanctum.triage", "/usr/bin/true"),
-		la + "com.sanctum.voice-agent.plist":            plistXML("com.sanctum.voice-agent", "/usr/bin/true"),
+		la + "com.sanctum.proxy.plist":                  sourcetest.PlistXML("com.sanctum.proxy", "/usr/bin/true"),
+		la + "com.sanctum.yoda-tts-worker.plist":        sourcetest.PlistXML("com.sanctum.yoda-tts-worker", "/usr/bin/true"),
+		la + "com.sanctum.triage.plist":                 sourcetest.PlistXML("com.sanctum.triage", "/usr/bin/true"),
+		la + "com.sanctum.voice-agent.plist":            sourcetest.PlistXML("com.sanctum.voice-agent", "/usr/bin/true"),
 		"root/usr/bin/true":                             "#!/bin/sh\n",
 	})
 	g := load(t, dir, nil).Graph
@@ -109,15 +98,15 @@ auxiliary:
 
 func TestRetiredAndDisabledPlists(t *testing.T) {
 	dir := tree(t, map[string]string{
-		la + "com.sanctum.a.plist":                        plistXML("com.sanctum.a", "/gone"),
-		la + "com.sanctum.a.plist.bak":                    plistXML("com.sanctum.a", "/gone"),
-		la + "com.sanctum.a.plist.disabled-2026-01-01":    plistXML("com.sanctum.a", "/gone"),
-		la + "retired-2026-04-27/com.sanctum.b.plist":     plistXML("com.sanctum.b", "/gone"),
+		la + "com.sanctum.a.plist":                        sourcetest.PlistXML("com.sanctum.a", "/gone"),
+		la + "com.sanctum.a.plist.bak":                    sourcetest.PlistXML("com.sanctum.a", "/gone"),
+		la + "com.sanctum.a.plist.disabled-2026-01-01":    sourcetest.PlistXML("com.sanctum.a", "/gone"),
+		la + "retired-2026-04-27/com.sanctum.b.plist":     sourcetest.PlistXML("com.sanctum.b", "/gone"),
 		la + "com.sanctum.c.plist.failed":                 "not even XML",
-		la + "com.other.d.plist":                          plistXML("com.other.d", "/gone"),
+		la + "com.other.d.plist":                          sourcetest.PlistXML("com.other.d", "/gone"),
 		la + "README.md":                                  "notes",
-		"root/Library/LaunchDaemons/com.sanctum.e.plist":  plistXML("com.sanctum.e", "/gone"),
-		"root/Library/LaunchAgents/local.sanctum.f.plist": plistXML("com.sanctum.f", "/gone"),
+		"root/Library/LaunchDaemons/com.sanctum.e.plist":  sourcetest.PlistXML("com.sanctum.e", "/gone"),
+		"root/Library/LaunchAgents/local.sanctum.f.plist": sourcetest.PlistXML("com.sanctum.f", "/gone"),
 	})
 	snap := load(t, dir, nil)
 	var jobs []string
@@ -151,10 +140,10 @@ func TestRetiredAndDisabledPlists(t *testing.T) {
 
 func TestLabelPrefixes(t *testing.T) {
 	dir := tree(t, map[string]string{
-		la + "com.sanctum.a.plist":       plistXML("com.sanctum.a", "/usr/bin/true"),
-		la + "haus.sanctum.b.plist":      plistXML("haus.sanctum.b", "/usr/bin/true"),
-		la + "com.apple.c.plist":         plistXML("com.apple.c", "/usr/bin/true"),
-		la + "by-file-name.plist":        plistXML("com.sanctum.by-label", "/usr/bin/true"),
+		la + "com.sanctum.a.plist":       sourcetest.PlistXML("com.sanctum.a", "/usr/bin/true"),
+		la + "haus.sanctum.b.plist":      sourcetest.PlistXML("haus.sanctum.b", "/usr/bin/true"),
+		la + "com.apple.c.plist":         sourcetest.PlistXML("com.apple.c", "/usr/bin/true"),
+		la + "by-file-name.plist":        sourcetest.PlistXML("com.sanctum.by-label", "/usr/bin/true"),
 		la + "com.sanctum.nolabel.plist": "<plist><dict><key>Program</key><string>/x</string></dict></plist>",
 	})
 	count := func(prefixes []string) []string {
@@ -187,9 +176,9 @@ func TestLabelPrefixes(t *testing.T) {
 // naming convention as a com.sanctum. one does.
 func TestLabelPrefixSources(t *testing.T) {
 	files := map[string]string{
-		la + "com.sanctum.a.plist":        plistXML("com.sanctum.a", "/usr/bin/true"),
-		la + "haus.sanctum.triage.plist":  plistXML("haus.sanctum.triage", "/usr/bin/true"),
-		la + "org.other.c.plist":          plistXML("org.other.c", "/usr/bin/true"),
+		la + "com.sanctum.a.plist":        sourcetest.PlistXML("com.sanctum.a", "/usr/bin/true"),
+		la + "haus.sanctum.triage.plist":  sourcetest.PlistXML("haus.sanctum.triage", "/usr/bin/true"),
+		la + "org.other.c.plist":          sourcetest.PlistXML("org.other.c", "/usr/bin/true"),
 		"ws/sanctum/runtime_catalog.yaml": "version: 1\nservices:\n  triage: {}\n",
 	}
 	labels := func(snap *Snapshot) []string {
@@ -234,37 +223,16 @@ func TestLabelPrefixSources(t *testing.T) {
 	}
 }
 
-// faultFS fails reads of chosen paths, to prove a read error becomes a
-// record.Problem and the rest of the audit completes.
-type faultFS struct {
-	rootfs.FS
-	fail map[string]error
-}
-
-func (f faultFS) ReadDir(name string) ([]fs.DirEntry, error) {
-	if err, ok := f.fail[name]; ok {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
-	}
-	return f.FS.ReadDir(name)
-}
-
-func (f faultFS) ReadFile(name string, max int64) ([]byte, error) {
-	if err, ok := f.fail[name]; ok {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
-	}
-	return f.FS.ReadFile(name, max)
-}
-
 func TestReadErrorsBecomeProblems(t *testing.T) {
 	dir := tree(t, map[string]string{
-		la + "com.sanctum.a.plist":                 plistXML("com.sanctum.a", "/usr/bin/true"),
-		la + "com.sanctum.b.plist":                 plistXML("com.sanctum.b", "/usr/bin/true"),
+		la + "com.sanctum.a.plist":                 sourcetest.PlistXML("com.sanctum.a", "/usr/bin/true"),
+		la + "com.sanctum.b.plist":                 sourcetest.PlistXML("com.sanctum.b", "/usr/bin/true"),
 		"root/Users/bert/.sanctum/instance.yaml":   "services: {a: {}}\n",
 		"root/Users/bert/.sanctum/bin/w":           "#!/bin/sh\nexec /usr/bin/true\n",
 		"root/Users/bert/.sanctum/services/a.yaml": "name: a\n",
 		"root/usr/bin/true":                        "#!/bin/sh\n",
 	})
-	fsys := faultFS{rootfs.RootFS{Dir: filepath.Join(dir, "root")}, map[string]error{
+	fsys := sourcetest.FaultFS{FS: rootfs.RootFS{Dir: filepath.Join(dir, "root")}, Fail: map[string]error{
 		"/Users/bert/Library/LaunchAgents/com.sanctum.a.plist": fs.ErrPermission,
 		"/Users/bert/.sanctum/instance.yaml":                   errors.New("input/output error"),
 		"/Users/bert/.sanctum/bin/w":                           fs.ErrPermission,
@@ -308,7 +276,7 @@ func TestReadErrorsBecomeProblems(t *testing.T) {
 func TestLoadIsDeterministic(t *testing.T) {
 	files := map[string]string{"root/usr/bin/true": "#!/bin/sh\n"}
 	for i := range 30 {
-		files[fmt.Sprintf("%scom.sanctum.s%02d.plist", la, i)] = plistXML(fmt.Sprintf("com.sanctum.s%02d", i), "/usr/bin/true", fmt.Sprintf("/opt/s%02d", i%7))
+		files[fmt.Sprintf("%scom.sanctum.s%02d.plist", la, i)] = sourcetest.PlistXML(fmt.Sprintf("com.sanctum.s%02d", i), "/usr/bin/true", fmt.Sprintf("/opt/s%02d", i%7))
 	}
 	dir := tree(t, files)
 	a, b := load(t, dir, nil), load(t, dir, nil)

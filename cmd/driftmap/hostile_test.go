@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -12,11 +11,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/driftmap/driftmap/sources/sourcetest"
 )
 
 // The hostile tree is testdata/hostile (what git can store: secrets,
@@ -47,7 +47,7 @@ func TestHostileTree(t *testing.T) {
 	tree := filepath.Join(base, "tree")
 	hostileTree(t, tree, outside)
 	root, ws := filepath.Join(tree, "root"), filepath.Join(tree, "workspace")
-	before := treeState(t, outside)
+	before := sourcetest.TreeState(t, outside)
 
 	flags := []string{"--root", root, "--home", "/Users/bert", "--workspace", ws}
 	for _, tc := range []struct {
@@ -76,7 +76,7 @@ func TestHostileTree(t *testing.T) {
 	} {
 		name := strings.Join(tc.args, " ")
 		t.Run(name, func(t *testing.T) {
-			inside := treeState(t, root)
+			inside := sourcetest.TreeState(t, root)
 			out, code := run(t, bin, append(tc.args, flags...)...)
 			if code != tc.exit {
 				t.Errorf("exit %d, want %d; output:\n%s", code, tc.exit, clip(out))
@@ -102,13 +102,13 @@ func TestHostileTree(t *testing.T) {
 					t.Errorf("output has %q:\n%s", w, linesWith(out, w))
 				}
 			}
-			if after := treeState(t, root); !maps(inside, after) {
-				t.Errorf("%s changed the audited root:\n%s", name, diffSnapshots(inside, after))
+			if d := sourcetest.DiffTrees(inside, sourcetest.TreeState(t, root)); d != "" {
+				t.Errorf("%s changed the audited root:\n%s", name, d)
 			}
 		})
 	}
-	if after := treeState(t, outside); !maps(before, after) {
-		t.Errorf("a file outside the root changed:\n%s", diffSnapshots(before, after))
+	if d := sourcetest.DiffTrees(before, sourcetest.TreeState(t, outside)); d != "" {
+		t.Errorf("a file outside the root changed:\n%s", d)
 	}
 }
 
@@ -201,7 +201,7 @@ func hostileTree(t *testing.T, dir, outside string) {
 	// escapes: LaunchAgents/evil -> OUTSIDE, and the plist
 	// com.sanctum.esc.plist -> nx/../evil/payload.plist.
 	must(os.MkdirAll(outside, 0o755))
-	must(os.WriteFile(filepath.Join(outside, "payload.plist"), []byte(plistXML("com.sanctum.escaped-"+secretMarker, "/bin/true")), 0o644))
+	must(os.WriteFile(filepath.Join(outside, "payload.plist"), []byte(sourcetest.PlistXML("com.sanctum.escaped-"+secretMarker, "/bin/true")), 0o644))
 	must(os.Symlink(outside, filepath.Join(la, "evil")))
 
 	// FIFOs named like every kind of file driftmap reads.
@@ -232,25 +232,13 @@ func hostileTree(t *testing.T, dir, outside string) {
 	// impact of a file that fanIn jobs share.
 	for i := range fanIn {
 		label := fmt.Sprintf("com.sanctum.fan%04d", i)
-		must(os.WriteFile(filepath.Join(la, label+".plist"), []byte(plistXML(label, "/opt/bin/shared")), 0o644))
+		must(os.WriteFile(filepath.Join(la, label+".plist"), []byte(sourcetest.PlistXML(label, "/opt/bin/shared")), 0o644))
 	}
 	must(os.WriteFile(filepath.Join(root, "opt/bin/shared"), []byte("#!/bin/sh\n"), 0o755))
 }
 
 func mkdev(major, minor uint32) uint64 {
 	return uint64(major)<<8 | uint64(minor)
-}
-
-// plistXML is a minimal XML plist with a Label and ProgramArguments.
-func plistXML(label string, args ...string) string {
-	var b strings.Builder
-	b.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\">\n<dict>\n")
-	fmt.Fprintf(&b, "\t<key>Label</key>\n\t<string>%s</string>\n\t<key>ProgramArguments</key>\n\t<array>\n", label)
-	for _, a := range args {
-		fmt.Fprintf(&b, "\t\t<string>%s</string>\n", a)
-	}
-	b.WriteString("\t</array>\n</dict>\n</plist>\n")
-	return b.String()
 }
 
 // bplist assembles a binary plist from encoded objects; object 0 is the
@@ -388,72 +376,6 @@ func copyTree(t *testing.T, src, dst string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// treeState records every entry below dir: type, mode, size and a hash of
-// regular files' contents (FIFOs and devices are never opened).
-func treeState(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		desc := info.Mode().String()
-		switch {
-		case info.Mode().IsRegular() && info.Size() < 64<<20:
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			desc += fmt.Sprintf(" %x", sha256.Sum256(data))
-		case info.Mode().IsRegular():
-			desc += fmt.Sprintf(" size %d", info.Size())
-		case info.Mode()&fs.ModeSymlink != 0:
-			target, _ := os.Readlink(p)
-			desc += " -> " + target
-		}
-		out[p] = desc
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func maps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
-func diffSnapshots(a, b map[string]string) string {
-	var lines []string
-	for k, v := range a {
-		if w, ok := b[k]; !ok {
-			lines = append(lines, "- "+k)
-		} else if w != v {
-			lines = append(lines, "~ "+k)
-		}
-	}
-	for k := range b {
-		if _, ok := a[k]; !ok {
-			lines = append(lines, "+ "+k)
-		}
-	}
-	slices.Sort(lines)
-	return strings.Join(lines, "\n")
 }
 
 // clip shortens long output for a failure message.

@@ -7,10 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +77,7 @@ func TestRenderNeverDestroys(t *testing.T) {
 			dir := t.TempDir()
 			sourcetest.WriteFiles(t, dir, base)
 			tc.setup(t, dir)
-			before := snapshot(t, dir)
+			before := sourcetest.TreeState(t, dir)
 			args := append(tc.args, "--root", filepath.Join(dir, "root"), "--home", "/Users/bert", "--workspace", filepath.Join(dir, "workspace"))
 			code, stdout, stderr := run(t, dir, args...)
 			if code != tc.want.code {
@@ -95,7 +93,7 @@ func TestRenderNeverDestroys(t *testing.T) {
 					t.Errorf("stderr lacks the line %q", w)
 				}
 			}
-			after := snapshot(t, dir)
+			after := sourcetest.TreeState(t, dir)
 			if !tc.wrote && !reflect.DeepEqual(after, before) {
 				t.Errorf("the tree changed:\nbefore %q\nafter  %q", before, after)
 			}
@@ -140,46 +138,6 @@ func hasLine(out, line string) bool {
 	return false
 }
 
-// snapshot records every entry under dir (as root sees it, whatever its
-// mode): its type, permissions and content or link target.
-func snapshot(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrPermission) {
-				out[p] = "unreadable"
-				return nil
-			}
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		v := fi.Mode().String()
-		switch {
-		case fi.Mode()&fs.ModeSymlink != 0:
-			target, _ := os.Readlink(p)
-			v += " -> " + target
-		case fi.Mode().IsRegular():
-			data, err := os.ReadFile(p)
-			if err != nil {
-				v += " unreadable"
-			} else {
-				v += " " + string(data)
-			}
-		}
-		out[filepath.ToSlash(rel)] = v
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // runner builds the driftmap binary and returns a function that runs it
 // in dir as a user permissions apply to, for at most a minute.
 func runner(t *testing.T) func(t *testing.T, dir string, args ...string) (int, string, string) {
@@ -188,18 +146,8 @@ func runner(t *testing.T) func(t *testing.T, dir string, args ...string) (int, s
 	var prefix []string
 	var uid, gid int
 	if os.Geteuid() == 0 {
-		setpriv, err := exec.LookPath("setpriv")
-		if err != nil {
-			t.Skip("running as root without setpriv: permissions cannot be tested")
-		}
-		u, err := user.Lookup("nobody")
-		if err != nil {
-			t.Skip("running as root without a nobody user: permissions cannot be tested")
-		}
-		uid, _ = strconv.Atoi(u.Uid)
-		gid, _ = strconv.Atoi(u.Gid)
-		prefix = []string{setpriv, "--reuid=" + u.Uid, "--regid=" + u.Gid, "--clear-groups"}
-		t.Logf("running driftmap as nobody (uid %s) through %s", u.Uid, setpriv)
+		prefix, uid, gid = sourcetest.AsNobody(t)
+		t.Logf("running driftmap as nobody (uid %d) through %s", uid, prefix[0])
 	}
 	return func(t *testing.T, dir string, args ...string) (int, string, string) {
 		t.Helper()

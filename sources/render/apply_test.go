@@ -73,59 +73,13 @@ func apply(t *testing.T, dir string, p []Planned, prune bool) (Result, error) {
 	}
 }
 
-// files records every entry under dir: its type and permissions, and a
-// regular file's content or a symlink's target.
-func files(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		v := fi.Mode().String()
-		switch {
-		case fi.Mode()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			v += " -> " + target
-		case fi.Mode().IsRegular():
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			v += " " + string(data)
-		}
-		out[p] = v
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func host(dir, p string) string { return filepath.Join(dir, "root", filepath.FromSlash(p)) }
 
 // unchanged fails when the tree under dir differs from before.
 func unchanged(t *testing.T, dir string, before map[string]string) {
 	t.Helper()
-	if after := files(t, dir); !reflect.DeepEqual(after, before) {
-		for k, v := range after {
-			if before[k] != v {
-				t.Errorf("%s changed: %q, was %q", k, v, before[k])
-			}
-		}
-		for k := range before {
-			if _, ok := after[k]; !ok {
-				t.Errorf("%s was removed", k)
-			}
-		}
+	if d := sourcetest.DiffTrees(before, sourcetest.TreeState(t, dir)); d != "" {
+		t.Errorf("the tree changed:\n%s", d)
 	}
 }
 
@@ -156,7 +110,7 @@ func TestApplyRetiredNotADirectory(t *testing.T) {
 			})
 			tc.make(t, host(dir, svcDir+"/.retired"))
 			p := plan(t, dir, nil)
-			before := files(t, dir)
+			before := sourcetest.TreeState(t, dir)
 			res, err := apply(t, dir, p, true)
 			var refused *RefusedError
 			want := svcDir + "/.retired is " + tc.kind + ", not a directory; refusing to retire manifests into it"
@@ -323,7 +277,7 @@ func TestApplyRefusesWhatItDidNotSee(t *testing.T) {
 			dir := machine(t, nil)
 			p := plan(t, dir, nil)
 			tc.change(t, dir)
-			before := files(t, dir)
+			before := sourcetest.TreeState(t, dir)
 			res, err := apply(t, dir, p, false)
 			var refused *RefusedError
 			if !errors.As(err, &refused) || err.Error() != tc.want {
@@ -335,27 +289,6 @@ func TestApplyRefusesWhatItDidNotSee(t *testing.T) {
 			unchanged(t, dir, before)
 		})
 	}
-}
-
-// faultFS fails reads of chosen paths, as permissions would for a user
-// who is not root.
-type faultFS struct {
-	rootfs.FS
-	fail map[string]error
-}
-
-func (f faultFS) ReadDir(name string) ([]fs.DirEntry, error) {
-	if err, ok := f.fail[name]; ok {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
-	}
-	return f.FS.ReadDir(name)
-}
-
-func (f faultFS) ReadFile(name string, max int64) ([]byte, error) {
-	if err, ok := f.fail[name]; ok {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
-	}
-	return f.FS.ReadFile(name, max)
 }
 
 // TestPlanUnreadable: a manifest that exists but cannot be read is
@@ -394,7 +327,7 @@ func TestPlanUnreadable(t *testing.T) {
 			if tc.name != "a manifest no service renders" {
 				sourcetest.Must(t, os.Remove(host(dir, svcDir+"/notes.yaml")))
 			}
-			p := plan(t, dir, faultFS{rootfs.RootFS{Dir: filepath.Join(dir, "root")}, tc.fail})
+			p := plan(t, dir, sourcetest.FaultFS{FS: rootfs.RootFS{Dir: filepath.Join(dir, "root")}, Fail: tc.fail})
 			var got []row
 			for _, e := range p {
 				got = append(got, row{e.File, e.Action, e.Unreadable, e.Err})
@@ -402,7 +335,7 @@ func TestPlanUnreadable(t *testing.T) {
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("plan:\n%+v\nwant\n%+v", got, tc.want)
 			}
-			before := files(t, dir)
+			before := sourcetest.TreeState(t, dir)
 			res, err := apply(t, dir, p, true)
 			if err == nil || !strings.Contains(err.Error(), "cannot render "+svcDir+"/") || len(res.Written) != 0 {
 				t.Errorf("Apply = %+v, %v; want an error naming the file and nothing written", res, err)

@@ -9,6 +9,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -27,14 +28,7 @@ func Unprivileged(t *testing.T) bool {
 	if os.Geteuid() != 0 {
 		return true
 	}
-	setpriv, err := exec.LookPath("setpriv")
-	if err != nil {
-		t.Skip("running as root without setpriv: cannot test permission errors")
-	}
-	nobody, err := user.Lookup("nobody")
-	if err != nil {
-		t.Skip("running as root without user nobody: cannot test permission errors")
-	}
+	asNobody, _, _ := AsNobody(t)
 	// The test binary lives in a directory only root may enter: copy it.
 	dir := t.TempDir()
 	Must(t, os.Chmod(dir, 0o755))
@@ -42,8 +36,8 @@ func Unprivileged(t *testing.T) bool {
 	bin := filepath.Join(dir, "test.bin")
 	copyFile(t, os.Args[0], bin)
 	name := "^" + regexp.QuoteMeta(t.Name()) + "$"
-	cmd := exec.Command(setpriv, "--reuid="+nobody.Uid, "--regid="+nobody.Gid, "--clear-groups",
-		bin, "-test.run="+name, "-test.v", "-test.count=1", "-test.timeout=2m")
+	argv := append(asNobody, bin, "-test.run="+name, "-test.v", "-test.count=1", "-test.timeout=2m")
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), "HOME="+dir)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -66,4 +60,23 @@ func copyFile(t testing.TB, from, to string) {
 	_, err = io.Copy(out, in)
 	Must(t, err)
 	Must(t, out.Close())
+}
+
+// AsNobody returns the command prefix that runs a program as user nobody
+// (setpriv with nobody's uid and gid, no supplementary groups) and
+// nobody's uid and gid. It skips the test when setpriv or user nobody
+// does not exist: then permissions cannot be tested as root.
+func AsNobody(t testing.TB) (prefix []string, uid, gid int) {
+	t.Helper()
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Skip("running as root without setpriv: cannot test permission errors")
+	}
+	nobody, err := user.Lookup("nobody")
+	if err != nil {
+		t.Skip("running as root without user nobody: cannot test permission errors")
+	}
+	uid, _ = strconv.Atoi(nobody.Uid)
+	gid, _ = strconv.Atoi(nobody.Gid)
+	return []string{setpriv, "--reuid=" + nobody.Uid, "--regid=" + nobody.Gid, "--clear-groups"}, uid, gid
 }
