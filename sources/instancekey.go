@@ -2,8 +2,6 @@ package sources
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources/sanctum"
@@ -14,9 +12,13 @@ import (
 // another instance key joined it: instance.yaml does not enable it, so
 // nothing may take it for enabled.
 func (ld *loader) unkeyed() {
+	joined := map[string]bool{} // services some instance key joined
+	for _, id := range ld.instanceOf {
+		joined[id] = true
+	}
 	for _, e := range sanctum.MissingInstanceKeys(ld.cat, ld.inst) {
 		id := ld.service(e.Name)
-		if slices.Contains(slices.Collect(maps.Values(ld.instanceOf)), id) {
+		if joined[id] {
 			continue
 		}
 		if n, ok := ld.b.Lookup(id); ok && n.State == graph.Enabled {

@@ -75,8 +75,8 @@ func (ld *loader) loadLaunchd() {
 		// A launchd directory that does not exist is normal (nothing is
 		// expected of it); one that cannot be read hides jobs, and the
 		// missing-directory rule says so.
-		p, entries, ok := ld.sourceDir("launchd", "launchd_dirs", d, false)
-		if ok {
+		p, entries, err := ld.sourceDir("launchd", "launchd_dirs", d, false)
+		if err == nil {
 			ld.scanLaunchDir(p, "", 0, entries, &files)
 		}
 	}

@@ -340,15 +340,16 @@ func (ld *loader) loadInstance() {
 
 // sourceDir records a configured source directory (name is what
 // messages call it, key its driftmap.yaml key) and returns its path
-// inside root and its entries, read once; ok is false when it cannot be
-// listed. A directory that does not exist is recorded as such (and
+// inside root and its entries, read once, or the error that kept it
+// from being listed (fs.ErrNotExist when it cannot even be named). A
+// directory that does not exist is recorded as such (and
 // expected when expectable and the machine has a constellation); one
 // that cannot be listed, or whose path leads through a symlink to
 // nowhere inside the root, gets a Reason that says so.
-func (ld *loader) sourceDir(name, key, configured string, expectable bool) (string, []fs.DirEntry, bool) {
+func (ld *loader) sourceDir(name, key, configured string, expectable bool) (string, []fs.DirEntry, error) {
 	p, ok := ld.l.InRoot(configured)
 	if !ok {
-		return "", nil, false
+		return "", nil, fs.ErrNotExist
 	}
 	ev := graph.Evidence{File: p, Key: key + " (default)", Token: configured}
 	if pos, ok := ld.l.Set[key]; ok {
@@ -362,15 +363,15 @@ func (ld *loader) sourceDir(name, key, configured string, expectable bool) (stri
 	_, isSet := ld.l.Set[key]
 	d.Expected = expectable && (isSet || ld.inst != nil || ld.cat != nil)
 	ld.dirs = append(ld.dirs, d)
-	return p, entries, d.Exists
+	return p, entries, err
 }
 
 func (ld *loader) loadManifests() {
-	dir, entries, ok := ld.sourceDir("manifests", "manifests", ld.l.Manifests, true)
-	if !ok {
+	dir, entries, err := ld.sourceDir("manifests", "manifests", ld.l.Manifests, true)
+	if err != nil {
 		// A directory that exists but cannot be listed hides manifests:
 		// say so, or render would take every manifest in it for missing.
-		if _, err := ld.fs.ReadDir(dir); dir != "" && err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if !errors.Is(err, fs.ErrNotExist) {
 			ld.unreadable = append(ld.unreadable, UnreadableManifest{File: dir, Reason: rootfs.Reason(err), Dir: true})
 		}
 		return

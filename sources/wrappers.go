@@ -27,8 +27,8 @@ func (ld *loader) loadWrappers() {
 		// ~/.sanctum/bin is expected as it always was; the other default
 		// directories are read when they exist, silently skipped when not.
 		expectable := set || configured == sanctum.DefaultWrappers[0]
-		dir, entries, ok := ld.sourceDir("wrappers", "wrappers", configured, expectable)
-		if !ok {
+		dir, entries, err := ld.sourceDir("wrappers", "wrappers", configured, expectable)
+		if err != nil {
 			if !expectable {
 				ld.dropAbsentDir(dir)
 			}

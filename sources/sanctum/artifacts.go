@@ -1,14 +1,11 @@
 package sanctum
 
 import (
-	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources/rootfs"
-	"gopkg.in/yaml.v3"
 )
 
 // ArtifactKind names how a generated artifact is derived from its input.
@@ -72,38 +69,9 @@ var artifactItemKeys = []string{"kind", "input", "output"}
 // the item's line; such items are left out. Each spec's Evidence is the
 // item (file, line, key "artifacts[i]", token the output).
 func parseArtifactSpecs(m ymap, key string) (specs []ArtifactSpec, present bool) {
-	k, v := m.get(key)
-	if k == nil {
-		return nil, false
-	}
-	kp := joinKey(m.path, key)
-	if v == nil || v.Tag == "!!null" {
-		return nil, true
-	}
-	if v.Kind != yaml.SequenceNode {
-		m.problem(k.Line, kp, "%s must be a list of {kind, input, output} mappings, found %s", kp, Describe(v))
-		return nil, true
-	}
-	if !m.spend(len(v.Content)) {
-		return nil, true
-	}
 	seen := map[string]string{} // kind + output -> item key
-	for i, item := range v.Content {
-		ik := fmt.Sprintf("%s[%d]", kp, i)
-		if item.Kind == yaml.AliasNode && item.Alias != nil {
-			item = item.Alias
-		}
-		if item.Kind != yaml.MappingNode {
-			m.problem(item.Line, ik, "%s must be a mapping with kind, input and output, found %s", ik, Describe(item))
-			continue
-		}
-		im := m.item(ik, item)
-		keys, _ := im.entries()
-		for _, ck := range keys {
-			if !slices.Contains(artifactItemKeys, ck.Value) {
-				im.problem(ck.Line, joinKey(ik, ck.Value), "unknown key %q in %s (known keys: kind, input, output)", ck.Value, ik)
-			}
-		}
+	present = m.eachMapping(key, artifactItemKeys, "", func(it listItem) {
+		im, item, ik := it.m, it.node, it.m.path
 		spec := ArtifactSpec{Evidence: graph.Evidence{File: m.file, Line: item.Line, Key: ik}}
 		ok := true
 		switch kind, _, set := im.str("kind"); {
@@ -143,18 +111,18 @@ func parseArtifactSpecs(m ymap, key string) (specs []ArtifactSpec, present bool)
 			}
 		}
 		if !ok {
-			continue
+			return
 		}
 		id := string(spec.Kind) + "\x00" + spec.Output
 		if first, dup := seen[id]; dup {
 			m.problem(item.Line, ik, "%s repeats %s (same kind and output); it is ignored", ik, first)
-			continue
+			return
 		}
 		seen[id] = ik
 		spec.Evidence.Token = spec.Output
 		specs = append(specs, spec)
-	}
-	return specs, true
+	})
+	return specs, present
 }
 
 // artifactPathProblem says why an artifact path cannot be used, or "".

@@ -3,7 +3,6 @@ package sanctum
 import (
 	"fmt"
 	"path"
-	"slices"
 
 	"github.com/driftmap/driftmap/sources/record"
 	"gopkg.in/yaml.v3"
@@ -31,44 +30,15 @@ var ignoreKeys = []string{"rule", "subject", "reason"}
 // pattern is a Problem whose Rule is record.InvalidIgnore: sources.Load
 // refuses the configuration on it (a silent ignore is worse than none).
 func parseIgnore(m ymap, key string) (entries []IgnoreEntry, present bool) {
-	k, v := m.get(key)
-	if k == nil {
-		return nil, false
-	}
-	if v == nil || v.Tag == "!!null" {
-		return nil, true
-	}
-	if v.Kind != yaml.SequenceNode {
-		m.problem(k.Line, key, "%s must be a list of {rule, subject, reason} mappings, found %s", key, Describe(v))
-		return nil, true
-	}
-	if !m.spend(len(v.Content)) {
-		return nil, true
-	}
 	invalid := func(line int, ik, format string, args ...any) {
 		if m.exhausted() {
 			return
 		}
 		*m.probs = append(*m.probs, record.Problem{File: m.file, Line: line, Key: ik, Message: fmt.Sprintf(format, args...), Rule: record.InvalidIgnore})
 	}
-	for i, item := range v.Content {
-		ik := fmt.Sprintf("%s[%d]", key, i)
-		if item.Kind == yaml.AliasNode && item.Alias != nil {
-			item = item.Alias
-		}
-		if item.Kind != yaml.MappingNode {
-			m.problem(item.Line, ik, "%s must be a mapping with rule, subject and reason, found %s", ik, Describe(item))
-			continue
-		}
-		im := m.item(ik, item)
-		ok := true
-		keys, _ := im.entries()
-		for _, ck := range keys {
-			if !slices.Contains(ignoreKeys, ck.Value) {
-				im.problem(ck.Line, joinKey(ik, ck.Value), "unknown key %q in %s (known keys: rule, subject, reason); the entry is not applied", ck.Value, ik)
-				ok = false
-			}
-		}
+	present = m.eachMapping(key, ignoreKeys, "; the entry is not applied", func(it listItem) {
+		im, item, ik := it.m, it.node, it.m.path
+		ok := !it.unknown
 		e := IgnoreEntry{File: m.file, Line: item.Line}
 		for _, f := range []struct {
 			name string
@@ -100,6 +70,6 @@ func parseIgnore(m ymap, key string) (entries []IgnoreEntry, present bool) {
 		if ok {
 			entries = append(entries, e)
 		}
-	}
-	return entries, true
+	})
+	return entries, present
 }

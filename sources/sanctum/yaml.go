@@ -3,6 +3,7 @@ package sanctum
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -319,6 +320,59 @@ func (m ymap) child(key string, v *yaml.Node) ymap {
 }
 
 // item wraps a list item at key path ik that is known to be a mapping.
+// listItem is one mapping of a list read by eachMapping.
+type listItem struct {
+	m       ymap       // the item, its path "KEY[i]"
+	node    *yaml.Node // the item's mapping node
+	unknown bool       // it holds a key outside the known ones
+}
+
+// eachMapping reads the list of mappings under key, as driftmap.yaml's
+// artifacts and ignore are written, each mapping holding some of known,
+// and calls fn on each mapping in order. present reports whether key is
+// there at all (even null or invalid). A value that is not a list, an
+// item that is not a mapping (skipped) and a key outside known are
+// Problems; unknownNote is appended to the message of the last, saying
+// what follows from it.
+func (m ymap) eachMapping(key string, known []string, unknownNote string, fn func(listItem)) (present bool) {
+	k, v := m.get(key)
+	if k == nil {
+		return false
+	}
+	kp := joinKey(m.path, key)
+	if v == nil || v.Tag == "!!null" {
+		return true
+	}
+	if v.Kind != yaml.SequenceNode {
+		m.problem(k.Line, kp, "%s must be a list of {%s} mappings, found %s", kp, strings.Join(known, ", "), Describe(v))
+		return true
+	}
+	if !m.spend(len(v.Content)) {
+		return true
+	}
+	fields := strings.Join(known[:len(known)-1], ", ") + " and " + known[len(known)-1]
+	for i, item := range v.Content {
+		ik := fmt.Sprintf("%s[%d]", kp, i)
+		if item.Kind == yaml.AliasNode && item.Alias != nil {
+			item = item.Alias
+		}
+		if item.Kind != yaml.MappingNode {
+			m.problem(item.Line, ik, "%s must be a mapping with %s, found %s", ik, fields, Describe(item))
+			continue
+		}
+		it := listItem{m: m.item(ik, item), node: item}
+		keys, _ := it.m.entries()
+		for _, ck := range keys {
+			if !slices.Contains(known, ck.Value) {
+				it.m.problem(ck.Line, joinKey(ik, ck.Value), "unknown key %q in %s (known keys: %s)%s", ck.Value, ik, strings.Join(known, ", "), unknownNote)
+				it.unknown = true
+			}
+		}
+		fn(it)
+	}
+	return true
+}
+
 func (m ymap) item(ik string, v *yaml.Node) ymap {
 	return ymap{n: v, file: m.file, path: ik, probs: m.probs, b: m.b, read: new(bool)}
 }
