@@ -32,6 +32,8 @@ func All() []*Rule {
 		ArtifactMissing,
 		ConflictingDefinition,
 		TemplateError,
+		UnmappedPlaceholder,
+		LiveButDisabled,
 		StaleIgnore,
 	}
 	slices.SortFunc(rules, func(a, b *Rule) int { return strings.Compare(a.Name, b.Name) })

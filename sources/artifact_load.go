@@ -2,6 +2,8 @@ package sources
 
 import (
 	"path"
+	"slices"
+	"strings"
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources/artifact"
@@ -22,7 +24,8 @@ func (ld *loader) loadArtifacts() {
 			}
 		}
 	}
-	ld.artifacts = artifact.Check(ld.fs, ld.l.Home, ld.l.Workspace, ld.l.Instance, specs)
+	ld.artifacts = artifact.Check(ld.fs, artifact.Env{Home: ld.l.Home, Workspace: ld.l.Workspace, Instance: ld.l.Instance, Placeholders: ld.l.Placeholders}, specs)
+	ld.artifacts = slices.DeleteFunc(ld.artifacts, ld.skippedTemplate)
 	for _, r := range ld.artifacts {
 		if r.State == artifact.NoInput {
 			continue
@@ -38,6 +41,27 @@ func (ld *loader) loadArtifacts() {
 			ld.b.AddEdge(n.ID, ld.inputNode(in), graph.GeneratedFrom, graph.Evidence{File: r.Output, Key: "artifact " + string(r.Spec.Kind), Token: in})
 		}
 	}
+}
+
+// skippedTemplate reports whether r is a LaunchAgent template that
+// Sanctum's renderer skips on purpose, so that nothing is expected of it:
+// its service is disabled in instance.yaml, or instance.yaml does not
+// list it (a catalog auxiliary service counts as listed unless
+// disabled). A template's service is the one that runs as the job its
+// file name labels (LABEL.plist): by a launchagent key, or by the Label
+// naming convention. Without instance.yaml nothing is skipped.
+func (ld *loader) skippedTemplate(r artifact.Result) bool {
+	if r.Spec.Kind != sanctum.ArtifactTemplate || r.State == artifact.NoInput || ld.inst == nil {
+		return false
+	}
+	services := ld.labelServices(strings.TrimSuffix(path.Base(r.Output), ".plist"))
+	for _, sid := range services {
+		n, _ := ld.b.Lookup(sid)
+		if n.State == graph.Enabled && (slices.Contains(n.Origins, "instance") || slices.Contains(n.Origins, "auxiliary")) {
+			return false
+		}
+	}
+	return true
 }
 
 // inputNode returns the file node of a canonical input: a path inside the

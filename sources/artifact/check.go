@@ -64,6 +64,22 @@ type Result struct {
 	Differences []string
 	// TemplateErrors lists placeholders that cannot be resolved.
 	TemplateErrors []record.Problem
+	// Unmapped lists the template's UPPER_CASE placeholders that
+	// Env.Placeholders does not map (credential-like ones excepted): their
+	// values were not compared.
+	Unmapped []Unmapped
+}
+
+// Env is what Check needs besides the specs: where ~ and the workspace
+// are, which instance.yaml template placeholders name, and how
+// UPPER_CASE placeholders map to it.
+type Env struct {
+	Home      string // home directory inside root
+	Workspace string // host directory
+	Instance  string // instance.yaml path (~ allowed)
+	// Placeholders map UPPER_CASE placeholders to dotted paths in
+	// instance.yaml (driftmap.yaml's placeholders:).
+	Placeholders []sanctum.Placeholder
 }
 
 // Check checks every spec against the files on disk. Paths
@@ -80,7 +96,11 @@ type Result struct {
 //     directory without *.plist files;
 //   - an absent output (the input exists) gives Missing;
 //   - copy compares input and output as parsed YAML; json-cache compares
-//     the input (YAML) with the output parsed as JSON. Numbers compare
+//     the input (YAML) with the output parsed as JSON, nested or flat:
+//     a cache whose top-level keys are dotted paths and whose values are
+//     no objects ("services.voice_agent.port": 8765) is compared with
+//     the input flattened the same way, and its differences name the
+//     dotted keys. Numbers compare
 //     by value (YAML 8765, JSON 8765 and 8765.0 are equal); non-string
 //     YAML keys compare by their text. A file that does not parse gives
 //     Drift with a Difference saying so;
@@ -88,11 +108,15 @@ type Result struct {
 //     (sorted), whose output is the file of the same name in the output
 //     directory. The template text is rendered: {{HOME}} becomes home,
 //     {{a.b.c}} the scalar at that dotted path in ~/.sanctum/instance.yaml
-//     (XML-escaped), and any other UPPER_CASE placeholder such as
-//     {{OPENAI_API_KEY}} names a Keychain secret, which matches any value
-//     in the installed plist (and inside a longer string, any text at
-//     its place). Rendered template and installed plist (XML or binary)
-//     are compared as values. A placeholder that cannot be resolved is
+//     (XML-escaped), an UPPER_CASE placeholder such as {{GATEWAY_PORT}}
+//     the scalar at the path Env.Placeholders maps it to. An UPPER_CASE
+//     placeholder whose name is credential-like ({{OPENAI_API_KEY}}, a
+//     Keychain secret) is not compared: it matches any value in the
+//     installed plist (and inside a longer string, any text at its
+//     place). So is one that Env.Placeholders does not map, which is
+//     listed in Result.Unmapped so that it is never a silent wildcard.
+//     Rendered template and installed plist (XML or binary) are compared
+//     as values. A placeholder that cannot be resolved is
 //     never rendered blank: it becomes a TemplateErrors record.Problem with the
 //     template's line, and that file is not compared (its State is
 //     OK, or Missing when nothing is installed), since
@@ -103,8 +127,12 @@ type Result struct {
 // A file that cannot be read for another reason, or a check that fails
 // unexpectedly, gives Drift with a Difference starting "cannot
 // check:". Results are sorted by Output, then Kind.
-func Check(fsys rootfs.FS, home, workspace, instance string, specs []sanctum.ArtifactSpec) []Result {
-	c := &checker{fsys: fsys, home: home, workspace: workspace, instancePath: instance}
+func Check(fsys rootfs.FS, env Env, specs []sanctum.ArtifactSpec) []Result {
+	c := &checker{fsys: fsys, home: env.Home, workspace: env.Workspace, instancePath: env.Instance,
+		placeholders: map[string]sanctum.Placeholder{}}
+	for _, p := range env.Placeholders {
+		c.placeholders[p.Name] = p
+	}
 	var out []Result
 	for _, s := range specs {
 		out = append(out, c.check(s)...)
@@ -132,6 +160,7 @@ type checker struct {
 	home, workspace string
 	inst            *instanceValues // loaded on first use
 	instancePath    string          // instance.yaml, whose values template placeholders name
+	placeholders    map[string]sanctum.Placeholder
 }
 
 // location is an artifact path located for reading.
@@ -252,9 +281,54 @@ func (c *checker) checkFile(r Result, in, out location) Result {
 		d.parseFailure("output", "YAML", err)
 	}
 	if len(d.notes) == 0 {
+		if r.Spec.Kind == sanctum.ArtifactJSONCache && isFlat(have) {
+			want, d.flat = flatten(want), true
+		}
 		d.compare(want, have)
 	}
 	return d.finish(r)
+}
+
+// isFlat reports whether a JSON cache is flat: an object whose keys are
+// dotted paths ("services.voice_agent.port": 8765) rather than nested
+// objects. It is when no value is an object and some key holds a dot.
+func isFlat(v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	dotted := false
+	for k, x := range m {
+		if _, nested := x.(map[string]any); nested {
+			return false
+		}
+		dotted = dotted || strings.Contains(k, ".")
+	}
+	return dotted
+}
+
+// flatten turns nested mappings into one mapping whose keys are the
+// dotted paths of their leaves, the shape of a flat cache: lists and
+// scalars are leaves, and an empty mapping leaves no key. A value that
+// is not a mapping is returned as it is.
+func flatten(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	out := map[string]any{}
+	var walk func(prefix string, m map[string]any, depth int)
+	walk = func(prefix string, m map[string]any, depth int) {
+		for k, x := range m {
+			if sub, ok := x.(map[string]any); ok && depth < maxDepth {
+				walk(prefix+k+".", sub, depth+1)
+				continue
+			}
+			out[prefix+k] = x
+		}
+	}
+	walk("", m, 0)
+	return out
 }
 
 // checkTemplates checks every template of a template artifact.
@@ -303,13 +377,14 @@ func (c *checker) checkTemplate(spec sanctum.ArtifactSpec, tmpl, installed locat
 	case rootfs.IsNotExist(err):
 		r.State = Missing
 		// Still render, so that broken placeholders are reported.
-		_, r.TemplateErrors = renderTemplate(text, tmpl.name, c.home, inst)
+		rt, probs := c.renderTemplate(text, tmpl.name)
+		r.TemplateErrors, r.Unmapped = probs, rt.unmapped
 		return r
 	case err != nil:
 		return cannot(r, "cannot read installed plist %s: %s", installed.name, rootfs.Reason(err))
 	}
-	rt, probs := renderTemplate(text, tmpl.name, c.home, inst)
-	r.TemplateErrors = probs
+	rt, probs := c.renderTemplate(text, tmpl.name)
+	r.TemplateErrors, r.Unmapped = probs, rt.unmapped
 	if len(probs) > 0 {
 		r.State = OK // not compared: see Check
 		return r

@@ -38,6 +38,7 @@ type differ struct {
 	sentinels           []sentinel
 	secrets             map[string]bool // strings never to show
 	notes               []string        // differences that are not about a key
+	flat                bool            // top-level keys are dotted paths (a flat JSON cache)
 	recs                []diffRec
 	visits              int
 }
@@ -239,7 +240,7 @@ func (d *differ) maps(a, b map[string]any, p *keyPath, depth int, hide bool) {
 		return strings.Compare(x.bk, y.bk)
 	})
 	for _, e := range entries {
-		cp := &keyPath{parent: p, key: e.name}
+		cp := &keyPath{parent: p, key: e.name, dotted: d.flat && p == nil}
 		switch {
 		case !e.inB:
 			d.add(cp, diffOnlyLeft, nil, nil, true)
@@ -280,6 +281,7 @@ type keyPath struct {
 	key     string   // a mapping key, unless isIndex
 	index   int
 	isIndex bool
+	dotted  bool // the key is itself a dotted path, written unquoted
 }
 
 // String writes the path as dotted keys with array indexes, replacing
@@ -301,7 +303,11 @@ func (p *keyPath) String(secrets []string) string {
 		for _, sec := range secrets {
 			k = strings.ReplaceAll(k, sec, "(hidden)") // a key made of a secret
 		}
-		if k == "" || strings.ContainsAny(k, ".[]\"") || strings.IndexFunc(k, func(r rune) bool {
+		ambiguous := ".[]\""
+		if s.dotted && !strings.HasPrefix(k, ".") && !strings.HasSuffix(k, ".") && !strings.Contains(k, "..") {
+			ambiguous = "[]\""
+		}
+		if k == "" || strings.ContainsAny(k, ambiguous) || strings.IndexFunc(k, func(r rune) bool {
 			return r <= ' ' || r == 0x7f || r == utf8.RuneError
 		}) >= 0 || utf8.RuneCountInString(k) > maxShown {
 			b.WriteString("[" + strconv.Quote(shorten(k)) + "]")

@@ -13,6 +13,7 @@ import (
 	"github.com/driftmap/driftmap/sources/record"
 	"github.com/driftmap/driftmap/sources/redact"
 	"github.com/driftmap/driftmap/sources/rootfs"
+	"github.com/driftmap/driftmap/sources/sanctum"
 )
 
 // instanceValues is instance.yaml as values, for template placeholders.
@@ -54,19 +55,25 @@ func (c *checker) instance() *instanceValues {
 // with spaces.
 var placeholderRE = regexp.MustCompile(`\{\{([^{}]*)\}\}`)
 
-var (
-	keychainRE   = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
-	dottedPathRE = regexp.MustCompile(`^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$`)
-)
-
 // rendered is a template rendered and decoded.
 type rendered struct {
 	value     any
-	sentinels []sentinel // Keychain placeholders, in first-use order
+	sentinels []sentinel // uncompared placeholders, in first-use order
 	secrets   []string   // values substituted from credential-like paths
+	unmapped  []Unmapped // unmapped UPPER_CASE placeholders, first use of each
 }
 
-// sentinel stands for a Keychain placeholder in a rendered template.
+// Unmapped is an UPPER_CASE template placeholder that driftmap.yaml's
+// placeholders: does not map and whose name is not credential-like: its
+// value cannot be compared.
+type Unmapped struct {
+	Name string // GATEWAY_PORT
+	File string // the template
+	Line int    // its first use in the template
+}
+
+// sentinel stands for an uncompared placeholder in a rendered template:
+// a credential-like one (a Keychain secret) or an unmapped one.
 type sentinel struct {
 	token string // unique text put in place of the placeholder
 	name  string // the placeholder, e.g. OPENAI_API_KEY
@@ -77,8 +84,8 @@ type placeholder struct {
 	start, end int // byte offsets of the whole placeholder
 	line       int
 	name       string // trimmed name
-	keychain   bool
-	value      string // replacement text, unescaped; for non-Keychain ones
+	keychain   bool   // not compared: credential-like or unmapped
+	value      string // replacement text, unescaped; for compared ones
 	err        string // why it cannot be resolved, or ""
 }
 
@@ -86,32 +93,42 @@ type placeholder struct {
 // Check). Every placeholder that cannot be resolved is a record.Problem
 // with file and line, as is a template that is not a plist once
 // rendered; the value is nil whenever there are problems.
-func renderTemplate(text []byte, file, home string, inst *instanceValues) (rendered, []record.Problem) {
+func (c *checker) renderTemplate(text []byte, file string) (rendered, []record.Problem) {
+	inst := c.instance()
 	var rt rendered
 	var probs []record.Problem
 	var phs []placeholder
+	seen := map[string]bool{} // unmapped names already recorded
 	line, lineStart := 1, 0
 	for _, m := range placeholderRE.FindAllSubmatchIndex(text, -1) {
 		line += bytes.Count(text[lineStart:m[0]], []byte("\n"))
 		lineStart = m[0]
 		ph := placeholder{start: m[0], end: m[1], line: line, name: strings.TrimSpace(string(text[m[2]:m[3]]))}
-		ok, why := true, ""
+		ok, why, mapped := true, "", ""
 		switch {
 		case ph.name == "HOME":
-			ph.value = home
-		case keychainRE.MatchString(ph.name):
-			ph.keychain = true
-		case dottedPathRE.MatchString(ph.name):
-			var secret bool
-			ph.value, secret, ok, why = inst.lookup(ph.name)
-			if ok && secret {
-				rt.secrets = append(rt.secrets, ph.value)
+			ph.value = c.home
+		case sanctum.UpperPlaceholder.MatchString(ph.name) && redact.Name(ph.name):
+			ph.keychain = true // a credential: never compared, never reported
+		case sanctum.UpperPlaceholder.MatchString(ph.name):
+			mp, found := c.placeholders[ph.name]
+			if !found {
+				ph.keychain = true
+				if !seen[ph.name] {
+					seen[ph.name] = true
+					rt.unmapped = append(rt.unmapped, Unmapped{Name: ph.name, File: file, Line: ph.line})
+				}
+				break
 			}
+			mapped = fmt.Sprintf(" (mapped to %s in %s)", mp.Path, mp.Evidence.Location())
+			ph.value, ok, why = lookupInto(&rt, inst, mp.Path)
+		case sanctum.DottedPlaceholder.MatchString(ph.name):
+			ph.value, ok, why = lookupInto(&rt, inst, ph.name)
 		default:
-			ok, why = false, "it is neither HOME, an UPPER_CASE Keychain name nor a dotted path"
+			ok, why = false, "it is neither HOME, an UPPER_CASE name nor a dotted path"
 		}
 		if !ok {
-			msg := fmt.Sprintf("placeholder {{%s}} cannot be resolved from instance.yaml", shorten(ph.name))
+			msg := fmt.Sprintf("placeholder {{%s}}%s cannot be resolved from instance.yaml", shorten(ph.name), mapped)
 			if why != "" {
 				msg += ": " + why
 			}
@@ -167,6 +184,16 @@ func renderTemplate(text []byte, file, home string, inst *instanceValues) (rende
 	}
 	rt.value = v
 	return rt, nil
+}
+
+// lookupInto resolves a dotted path for rt, recording a credential-like
+// value as a secret.
+func lookupInto(rt *rendered, inst *instanceValues, dotted string) (value string, ok bool, why string) {
+	value, secret, ok, why := inst.lookup(dotted)
+	if ok && secret {
+		rt.secrets = append(rt.secrets, value)
+	}
+	return value, ok, why
 }
 
 // xmlEscape writes s as XML character data.

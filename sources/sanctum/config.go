@@ -13,7 +13,7 @@ import (
 const ConfigFile = "driftmap.yaml"
 
 // configKeys are the keys driftmap.yaml may set, in documentation order.
-var configKeys = []string{"instance", "catalog", "manifests", "wrappers", "launchd_dirs", "label_prefixes", "watchdog_patterns", "services", "artifacts", "ignore", "node"}
+var configKeys = []string{"instance", "catalog", "manifests", "wrappers", "launchd_dirs", "label_prefixes", "watchdog_patterns", "services", "artifacts", "placeholders", "ignore", "node"}
 
 // ApplyConfig parses driftmap.yaml and overrides the matching fields of l.
 // Unknown keys and values of the wrong type are Problems; the rest of the
@@ -35,7 +35,7 @@ func ApplyConfig(l *Layout, data []byte, file string) []record.Problem {
 	keys, _ := top.entries()
 	for _, k := range keys {
 		if !slices.Contains(configKeys, k.Value) {
-			top.problem(k.Line, k.Value, "unknown key %q in %s (known keys: instance, catalog, manifests, wrappers, launchd_dirs, label_prefixes, watchdog_patterns, services, artifacts, ignore, node)", k.Value, ConfigFile)
+			top.problem(k.Line, k.Value, "unknown key %q in %s (known keys: instance, catalog, manifests, wrappers, launchd_dirs, label_prefixes, watchdog_patterns, services, artifacts, placeholders, ignore, node)", k.Value, ConfigFile)
 		}
 	}
 	str := func(key string, dst *string) {
@@ -83,6 +83,10 @@ func ApplyConfig(l *Layout, data []byte, file string) []record.Problem {
 		}
 		l.Artifacts = specs
 		l.Set["artifacts"] = Position{File: file}
+	}
+	if ph, ok := parsePlaceholders(top, "placeholders"); ok {
+		l.Placeholders = ph
+		l.Set["placeholders"] = Position{File: file}
 	}
 	if entries, ok := parseIgnore(top, "ignore"); ok {
 		l.Ignore = entries

@@ -51,6 +51,9 @@ type Layout struct {
 	// Artifacts are the generated artifacts to verify; nil means the
 	// sanctum defaults (DefaultArtifacts).
 	Artifacts []ArtifactSpec
+	// Placeholders map UPPER_CASE template placeholders to dotted paths
+	// in instance.yaml (driftmap.yaml's placeholders:), in file order.
+	Placeholders []Placeholder
 	// Ignore lists the findings to leave out of every report
 	// (driftmap.yaml's ignore:), in file order.
 	Ignore []IgnoreEntry
