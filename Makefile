@@ -14,7 +14,8 @@ build:
 
 # demo audits the broken tree (findings expected, so its exit status 1 is
 # not a failure), writes its graph, then audits the remediated tree, which
-# must check clean and need no render.
+# must check clean and need no render, and last the tree laid out as
+# Sanctum publishes it (findings expected again).
 demo: build
 	@echo "== driftmap check: the broken tree ($(DEMO)/broken)"
 	@$(BIN) check --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace; \
@@ -27,6 +28,11 @@ demo: build
 	@echo "== driftmap check --fail-on warning, then render --check: the remediated tree ($(DEMO)/clean)"
 	@$(BIN) check --fail-on warning --root $(DEMO)/clean/root --home $(DEMO_HOME) --workspace $(DEMO)/clean/workspace
 	@$(BIN) render --check --root $(DEMO)/clean/root --home $(DEMO_HOME) --workspace $(DEMO)/clean/workspace
+	@echo
+	@echo "== driftmap check, then impact of the shared shell library: a machine as Sanctum lays it out ($(DEMO)/real)"
+	@$(BIN) check --root $(DEMO)/real/root --home $(DEMO_HOME) --workspace $(DEMO)/real/workspace; \
+	  status=$$?; if [ $$status -gt 1 ]; then exit $$status; fi
+	@$(BIN) impact '~/.sanctum/lib/config.sh' --root $(DEMO)/real/root --home $(DEMO_HOME) --workspace $(DEMO)/real/workspace
 
 vet:
 	$(GO) vet ./...

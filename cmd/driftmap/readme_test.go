@@ -11,8 +11,10 @@ import (
 )
 
 // TestReadmeOutput keeps the output pasted into README.md true: each
-// "$ driftmap ..." console block run from testdata/demo/broken must print
-// exactly what the README shows. UPDATE_README=1 rewrites the blocks.
+// "$ driftmap ..." console block must print exactly what the README
+// shows, run from the directory a "$ cd DIR" line before it names
+// (relative to the repository), else testdata/demo/broken.
+// UPDATE_README=1 rewrites the blocks.
 func TestReadmeOutput(t *testing.T) {
 	readme, err := filepath.Abs("../../README.md")
 	if err != nil {
@@ -22,11 +24,10 @@ func TestReadmeOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := filepath.Abs("../../testdata/demo/broken")
+	repo, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Chdir(dir)
 	parts := strings.Split(string(data), "```console\n")
 	if len(parts) < 2 {
 		t.Fatal("README.md has no console blocks")
@@ -35,12 +36,17 @@ func TestReadmeOutput(t *testing.T) {
 		block, _, _ = strings.Cut(block, "```")
 		lines := strings.SplitAfter(block, "\n")
 		i := 0
+		dir := "testdata/demo/broken"
 		for i < len(lines) && !strings.HasPrefix(lines[i], "$ driftmap ") {
+			if d, ok := strings.CutPrefix(lines[i], "$ cd "); ok {
+				dir = strings.TrimSpace(d)
+			}
 			i++
 		}
 		if i == len(lines) {
 			continue
 		}
+		t.Chdir(filepath.Join(repo, filepath.FromSlash(dir)))
 		cmdline := strings.TrimSpace(strings.TrimPrefix(lines[i], "$ driftmap "))
 		want := strings.Join(lines[i+1:], "")
 		var args []string

@@ -1,0 +1,1 @@
+"""XTTS server."""
