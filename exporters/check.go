@@ -19,6 +19,13 @@ type Report struct {
 	// Ignored counts the findings driftmap.yaml's ignore list left out
 	// (queries.Result.Ignored); they are in no output but this count.
 	Ignored int
+	// Map is optional: the service map as SVG markup, as driftmap's own
+	// graph format "svg" renders it (Graphviz output, each node a
+	// <g class="node"> whose <title> is its node ID). Only the html
+	// format uses it, and embeds it after keeping only plain SVG drawing
+	// elements (see embedSVG); when Map is empty the page says the map
+	// is unavailable.
+	Map []byte
 }
 
 // graphOf returns r.Graph, or an empty graph when it is nil.

@@ -1,6 +1,6 @@
 // Package exporters formats results: check reports, dependency graphs,
-// impact and why answers as text, JSON and DOT, and render reports as
-// text. It only formats: it never loads sources, never evaluates rules,
+// impact and why answers as text, JSON and DOT, check reports also as a
+// self-contained HTML page, and render reports as text. It only formats: it never loads sources, never evaluates rules,
 // never writes a manifest, and never decides exit codes.
 //
 // There is one formatter interface per kind of document (CheckFormatter,

@@ -156,7 +156,7 @@ func TestLookup(t *testing.T) {
 		want   []string
 		lookup func(string) (any, error)
 	}{
-		{"check", CheckFormats(), []string{"dot", "json", "text"}, func(n string) (any, error) { return Check(n, Options{}) }},
+		{"check", CheckFormats(), []string{"dot", "html", "json", "text"}, func(n string) (any, error) { return Check(n, Options{}) }},
 		{"graph", GraphFormats(), []string{"dot", "json"}, func(n string) (any, error) { return Graph(n) }},
 		{"impact", ImpactFormats(), []string{"json", "text"}, func(n string) (any, error) { return Impact(n) }},
 		{"why", WhyFormats(), []string{"json", "text"}, func(n string) (any, error) { return Why(n) }},
@@ -177,7 +177,7 @@ func TestLookup(t *testing.T) {
 		}
 	}
 	_, err := Check("xml", Options{})
-	if want := `unknown format "xml" (want dot, json, text)`; err == nil || err.Error() != want {
+	if want := `unknown format "xml" (want dot, html, json, text)`; err == nil || err.Error() != want {
 		t.Errorf("Check(xml) error = %v, want %s", err, want)
 	}
 }

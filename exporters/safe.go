@@ -11,7 +11,13 @@ package exporters
 //     rewrites every string literal that scrub changes (encoding/json
 //     escapes control characters itself);
 //   - DOT: dotString quotes a scrubbed value with strconv.Quote, which
-//     escapes every control and non-printable character.
+//     escapes every control and non-printable character;
+//   - HTML: htmlText is text with the HTML metacharacters escaped, for
+//     element content and quoted attribute values alike; scriptJSON
+//     encodes data for a <script> element, every string scrubbed, with
+//     '<', '>', '&', U+2028 and U+2029 as \u escapes, so no value can
+//     close the element. The one markup the page embeds as markup, the
+//     service map, passes through embedSVG (html_svg.go).
 //
 // The sources already leave credential values out of records (package
 // sources/redact); scrub catches what they let through, such as a
@@ -21,6 +27,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -217,6 +224,49 @@ func jsonString(s string) ([]byte, error) {
 }
 
 func hasUnsafeRune(s string) bool { return strings.IndexFunc(s, unsafeRune) >= 0 }
+
+// htmlText is s as the html format prints it in an element or a quoted
+// attribute value: text(s) (scrubbed, control characters escaped) with
+// &, <, >, ' and " escaped as character references.
+func htmlText(s string) string { return html.EscapeString(text(s)) }
+
+// htmlEvidence is e as evidenceText writes it, with the HTML
+// metacharacters escaped.
+func htmlEvidence(e graph.Evidence) string { return html.EscapeString(evidenceText(e)) }
+
+// scriptJSON encodes v as compact JSON to be placed inside a <script>
+// element: every string literal scrubbed (scrubJSON), then every '<',
+// '>' and '&' written as \u003c, \u003e and \u0026 and U+2028 and
+// U+2029 as \u2028 and \u2029. In a JSON document these characters
+// occur only inside string literals, where the escape means the same
+// character, so the data is unchanged; and without a '<' the element's
+// text can hold neither "</script" nor "<!--".
+func scriptJSON(v any) ([]byte, error) {
+	doc, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	if doc, err = scrubJSON(doc); err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(doc))
+	for i := 0; i < len(doc); i++ {
+		switch c := doc[i]; {
+		case c == '<':
+			out = append(out, `\u003c`...)
+		case c == '>':
+			out = append(out, `\u003e`...)
+		case c == '&':
+			out = append(out, `\u0026`...)
+		case c == 0xe2 && i+2 < len(doc) && doc[i+1] == 0x80 && (doc[i+2] == 0xa8 || doc[i+2] == 0xa9):
+			out = fmt.Appendf(out, `\u%04x`, 0x2028+int(doc[i+2]-0xa8))
+			i += 2
+		default:
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
 
 // dotString is a DOT attribute value or node name: s scrubbed and
 // quoted. strconv.Quote escapes every control and non-printable

@@ -118,8 +118,10 @@ func hostileRender() *RenderReport {
 // TestHostileValues runs every formatter on values planted by a hostile
 // tree: no output holds a planted secret, every text output keeps one
 // record per line with no control character but its newlines, every
-// JSON output is valid JSON holding no raw C1 or bidi character, and
-// every DOT output has no control character but its newlines.
+// JSON output is valid JSON holding no raw C1 or bidi character, every
+// DOT output has no control character but its newlines, and every HTML
+// page has no control character but its newlines and no script element
+// but its own two.
 func TestHostileValues(t *testing.T) {
 	g, jobID, progID, otherID := hostileGraph()
 	fs := hostileFindings(jobID)
@@ -174,7 +176,11 @@ func TestHostileValues(t *testing.T) {
 			if strings.Contains(got, "SECRET") {
 				t.Errorf("a planted secret is printed:\n%s", got)
 			}
-			if !strings.Contains(got, "<redacted>") {
+			redacted := "<redacted>"
+			if o.format == "html" {
+				redacted = "&lt;redacted&gt;" // HTML-escaped
+			}
+			if !strings.Contains(got, redacted) {
 				t.Errorf("nothing was redacted: the test plants nothing here:\n%s", got)
 			}
 			// The severity colour is the one escape sequence the
@@ -197,6 +203,10 @@ func TestHostileValues(t *testing.T) {
 			case "text":
 				if n := strings.Count(got, "\n"); n != o.lines {
 					t.Errorf("%d lines, want %d:\n%s", n, o.lines, got)
+				}
+			case "html":
+				if n := strings.Count(got, "<script"); n != 2 {
+					t.Errorf("%d <script elements, want 2", n)
 				}
 			case "json":
 				var v any
