@@ -1,5 +1,7 @@
 # driftmap: make demo runs the audit on the bundled demo trees; make test
-# runs vet and the whole suite. Only Go is needed.
+# runs vet and the whole suite. Only Go is needed; the browser test of
+# check --format html also drives Chromium when there is one (it skips
+# without, except on CI: see .ci/run).
 GO        ?= go
 BIN       := bin/driftmap
 DEMO      := testdata/demo
