@@ -3,12 +3,16 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/driftmap/driftmap/exporters"
+	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/queries"
 )
 
 // TestColor checks colour is used only on a terminal and never with
@@ -100,5 +104,96 @@ func TestHostname(t *testing.T) {
 		if got := c.hostname(); got != tc.want {
 			t.Errorf("hostname %q (err %v) = %q, want %q", tc.host, tc.err, got, tc.want)
 		}
+	}
+}
+
+// fakeSVG is a graph format that draws each node as Graphviz does, a
+// <g class="node"> titled with its ID, or fails with err.
+type fakeSVG struct {
+	calls *int
+	err   error
+}
+
+func (f fakeSVG) FormatGraph(w io.Writer, g *graph.Graph, worst map[string]queries.Severity) error {
+	*f.calls++
+	if f.err != nil {
+		return f.err
+	}
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="no"?>` + "\n" + `<svg width="100pt" height="100pt" xmlns="http://www.w3.org/2000/svg">`)
+	for _, n := range g.Nodes() {
+		fmt.Fprintf(&b, `<g class="node"><title>%s</title><ellipse rx="1" ry="1" stroke="%s"/></g>`, n.ID, map[bool]string{true: "red", false: "black"}[worst[n.ID] == queries.Error])
+	}
+	b.WriteString("</svg>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// TestCheckHTMLMap checks that check --format html embeds the map the
+// graph format "svg" draws, says it is unavailable when there is no
+// such format or it fails, and that no other check format draws it.
+func TestCheckHTMLMap(t *testing.T) {
+	demo, err := filepath.Abs("../../../../testdata/demo/broken")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"check", "--root", filepath.Join(demo, "root"), "--home", "/Users/bert", "--workspace", filepath.Join(demo, "workspace")}
+	real := graphFormat
+	t.Cleanup(func() { graphFormat = real })
+	_, haveSVG := real("svg")
+	for _, tc := range []struct {
+		name    string
+		format  string
+		lookup  func(string) (exporters.GraphFormatter, error)
+		calls   int
+		hasMap  bool
+		note    string
+		mapNode string
+	}{
+		{"svg format", "html", nil, 1, true, "", `<title>job:com.sanctum.living-force</title><ellipse rx="1" ry="1" stroke="red"/>`},
+		{"svg fails", "html", nil, 1, false, "driftmap: note: the page has no service map: graphviz: out of memory\n", ""},
+		{"registry", "html", real, 0, haveSVG == nil, "", ""},
+		{"text", "text", nil, 0, false, "", ""},
+		{"json", "json", nil, 0, false, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls := 0
+			graphFormat = tc.lookup
+			if tc.lookup == nil {
+				fake := fakeSVG{calls: &calls}
+				if tc.note != "" {
+					fake.err = errors.New("graphviz: out of memory")
+				}
+				graphFormat = func(name string) (exporters.GraphFormatter, error) {
+					if name != "svg" {
+						t.Errorf("graph format %q looked up", name)
+					}
+					return fake, nil
+				}
+			}
+			var out, errb bytes.Buffer
+			if code := Execute(append(args, "--format", tc.format), Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}); code != ExitFindings {
+				t.Fatalf("exit %d, stderr %s", code, errb.String())
+			}
+			if calls != tc.calls {
+				t.Errorf("the svg format drew %d maps, want %d", calls, tc.calls)
+			}
+			if errb.String() != tc.note {
+				t.Errorf("stderr = %q, want %q", errb.String(), tc.note)
+			}
+			page := out.String()
+			if tc.format != "html" {
+				return
+			}
+			if got := strings.Contains(page, `<div id="dm-map">`); got != tc.hasMap {
+				t.Errorf("the page has a map: %v, want %v", got, tc.hasMap)
+			}
+			if got := strings.Contains(page, `id="dm-map-unavailable"`); got == tc.hasMap {
+				t.Errorf("the page says the map is unavailable: %v, want %v", got, !tc.hasMap)
+			}
+			if tc.mapNode != "" && !strings.Contains(page, tc.mapNode) {
+				t.Errorf("the map lacks %s", tc.mapNode)
+			}
+		})
 	}
 }

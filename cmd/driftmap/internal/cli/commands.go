@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,7 +18,9 @@ var checkCmd = &command{
 	short: "run every rule and report findings",
 	long: `Loads every source and runs every rule (see 'driftmap rules'). Exits 0 when
 no finding is at or above --fail-on, 1 when one is, 2 on a usage or setup
-error.`,
+error. --format html writes one self-contained page (summary, service map,
+findings with filters, each node's findings and impact on a click) to save
+and open in a browser.`,
 	flags: func(fs *pflag.FlagSet, o *opts) {
 		formatFlag(fs, o, checkFormats)
 		fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or never")
@@ -48,7 +51,11 @@ func runCheck(c *ctx, args []string) int {
 	}
 	res := queries.Check(snap, queries.All())
 	findings := res.Findings // what the ignore list keeps decides the exit code
-	if err := f.FormatCheck(c.env.Stdout, &exporters.Report{Findings: findings, Graph: snap.Graph, Ignored: res.Ignored}); err != nil {
+	report := &exporters.Report{Findings: findings, Graph: snap.Graph, Ignored: res.Ignored}
+	if c.o.format == "html" {
+		report.Map = c.serviceMap(snap.Graph, findings)
+	}
+	if err := f.FormatCheck(c.env.Stdout, report); err != nil {
 		return c.fail(err)
 	}
 	if len(snap.Graph.NodesOf(graph.Job)) == 0 && len(snap.Graph.NodesOf(graph.Service)) == 0 {
@@ -64,6 +71,25 @@ func runCheck(c *ctx, args []string) int {
 		}
 	}
 	return ExitOK
+}
+
+// graphFormat looks up a graph format by name (tests replace it).
+var graphFormat = exporters.Graph
+
+// serviceMap renders g as SVG through the graph format "svg", for the
+// html page to embed, or returns nil when there is no such format or it
+// fails (the page then says the map is unavailable; a failure is noted).
+func (c *ctx) serviceMap(g *graph.Graph, findings []queries.Finding) []byte {
+	f, err := graphFormat("svg")
+	if err != nil {
+		return nil
+	}
+	var b bytes.Buffer
+	if err := f.FormatGraph(&b, g, queries.Worst(findings)); err != nil {
+		fmt.Fprintf(c.env.Stderr, "driftmap: note: the page has no service map: %s\n", exporters.Text(err.Error()))
+		return nil
+	}
+	return b.Bytes()
 }
 
 var graphCmd = &command{
