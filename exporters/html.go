@@ -147,14 +147,15 @@ func writeHTMLMap(b *bytes.Buffer, svg []byte) {
 		}
 	}
 	if embedded != nil {
-		b.WriteString("<p class=\"dm-muted\">Click a node, or a finding's subject, to see its findings and what breaks if it is removed.</p>\n")
+		b.WriteString("<p class=\"dm-muted\">Click a node, or a finding's subject, to see its findings and what breaks if it is removed. " +
+			"<label><input type=\"checkbox\" id=\"dm-fit\" checked> fit the map to the page</label></p>\n")
 	} else {
 		b.WriteString("<p class=\"dm-muted\" id=\"dm-map-unavailable\">The service map is unavailable: " + htmlText(why) +
 			". Click a finding's subject to see its findings and what breaks if it is removed.</p>\n")
 	}
 	b.WriteString("<div id=\"dm-overview\">\n")
 	if embedded != nil {
-		b.WriteString("<div id=\"dm-map\">\n")
+		b.WriteString("<div id=\"dm-map\" class=\"dm-fit\">\n")
 		b.Write(embedded)
 		b.WriteString("\n</div>\n")
 	}

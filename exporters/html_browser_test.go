@@ -71,7 +71,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1400, 1000),
+		chromedp.WindowSize(900, 1000), // narrower than the fixture map at its own size
 	)
 	guard, cancelGuard := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancelGuard)
@@ -236,8 +236,26 @@ func TestHTMLInBrowser(t *testing.T) {
 			t.Errorf("map node %q is no node of the graph", id)
 		}
 	}
-	if w := js[float64](t, ctx, `document.querySelector('#dm-map svg').getBoundingClientRect().width`); w < 100 {
-		t.Errorf("the map is %v pixels wide: not drawn", w)
+	width := func() float64 {
+		return js[float64](t, ctx, `document.querySelector('#dm-map svg').getBoundingClientRect().width`)
+	}
+	fitted := width()
+	if fitted < 100 {
+		t.Errorf("the map is %v pixels wide: not drawn", fitted)
+	}
+	// Unticking "fit" shows it at its own size (wider than the page's
+	// map box here), ticking it again fits it back.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#dm-fit"))); err != nil {
+		t.Fatal(err)
+	}
+	if w := width(); w <= fitted {
+		t.Errorf("at its own size the map is %v pixels wide, fitted %v", w, fitted)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#dm-fit"))); err != nil {
+		t.Fatal(err)
+	}
+	if w := width(); w != fitted {
+		t.Errorf("fitted again, the map is %v pixels wide, want %v", w, fitted)
 	}
 
 	// Filters and search.

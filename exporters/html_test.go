@@ -138,7 +138,7 @@ func TestHTMLMapUnavailable(t *testing.T) {
 			if !strings.Contains(out, tc.want) {
 				t.Errorf("the page does not say %q", tc.want)
 			}
-			if strings.Contains(out, `<div id="dm-map">`) || strings.Contains(out, "<svg") {
+			if strings.Contains(out, `<div id="dm-map" class="dm-fit">`) || strings.Contains(out, "<svg") {
 				t.Error("the page has a map")
 			}
 		})

@@ -84,7 +84,11 @@
     });
   });
   var mapEl = document.getElementById('dm-map');
-  if (mapEl) mapEl.classList.toggle('dm-live', svgNodes.size > 0);
+  if (mapEl) {
+    mapEl.classList.toggle('dm-live', svgNodes.size > 0);
+    var fit = document.getElementById('dm-fit');
+    fit.addEventListener('change', function () { mapEl.classList.toggle('dm-fit', fit.checked); });
+  }
 
   // The node panel.
   var panel = document.getElementById('dm-node');

@@ -185,7 +185,7 @@ func TestCheckHTMLMap(t *testing.T) {
 			if tc.format != "html" {
 				return
 			}
-			if got := strings.Contains(page, `<div id="dm-map">`); got != tc.hasMap {
+			if got := strings.Contains(page, `<div id="dm-map" class="dm-fit">`); got != tc.hasMap {
 				t.Errorf("the page has a map: %v, want %v", got, tc.hasMap)
 			}
 			if got := strings.Contains(page, `id="dm-map-unavailable"`); got == tc.hasMap {
