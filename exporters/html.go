@@ -35,7 +35,7 @@ var (
 var reportCSP = func() string {
 	sum := sha256.Sum256([]byte(reportJS))
 	return "default-src 'none'; script-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
-		"'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+		"'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 }()
 
 // mapData is the graph as the page's script reads it (#dm-data): node

@@ -191,5 +191,6 @@
   if (m) {
     try { select(decodeURIComponent(m[1])); } catch (e) { /* a malformed hash selects nothing */ }
   }
+  // Ready: the browser test waits for this.
   document.documentElement.dataset.ready = 'true';
 })();
