@@ -198,7 +198,7 @@ func TestHostileValues(t *testing.T) {
 				if n := strings.Count(got, "\n"); n != o.lines {
 					t.Errorf("%d lines, want %d:\n%s", n, o.lines, got)
 				}
-			case "json":
+			case "json", "sarif":
 				var v any
 				if err := json.Unmarshal([]byte(got), &v); err != nil {
 					t.Errorf("not JSON: %v\n%s", err, got)

@@ -127,3 +127,9 @@ func canonicalSubject(id, workspace string) string {
 	}
 	return id
 }
+
+// SubjectRel is a subject ID with a workspace path in it made relative to
+// the workspace, as Fingerprint sees it (file:WS/sanctum/x becomes
+// file:sanctum/x), so that a baseline written from anywhere names it
+// alike. Any other ID is returned as it is.
+func SubjectRel(id, workspace string) string { return canonicalSubject(id, workspace) }

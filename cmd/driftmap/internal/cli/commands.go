@@ -48,7 +48,7 @@ func runCheck(c *ctx, args []string) int {
 	}
 	res := queries.Check(snap, queries.All())
 	findings := res.Findings // what the ignore list keeps decides the exit code
-	if err := f.FormatCheck(c.env.Stdout, &exporters.Report{Findings: findings, Graph: snap.Graph, Ignored: res.Ignored}); err != nil {
+	if err := f.FormatCheck(c.env.Stdout, &exporters.Report{Findings: findings, Graph: snap.Graph, Ignored: res.Ignored, Workspace: snap.Layout.Workspace}); err != nil {
 		return c.fail(err)
 	}
 	if len(snap.Graph.NodesOf(graph.Job)) == 0 && len(snap.Graph.NodesOf(graph.Service)) == 0 {
