@@ -15,11 +15,17 @@ import (
 var checkCmd = &command{
 	name:  "check",
 	short: "run every rule and report findings",
-	long: `Loads every source and runs every rule (see 'driftmap rules'). Exits 0 when
-no finding is at or above --fail-on, 1 when one is, 2 on a usage or setup
+	long: `Loads every source and runs every rule (see 'driftmap rules'). --format
+chooses the report on standard output (sarif is SARIF 2.1.0 for code
+scanning; github annotates a GitHub Actions run); --output FORMAT=PATH also
+writes a report to a file, atomically (repeatable). --baseline FILE leaves
+out the findings 'driftmap baseline' recorded in FILE. Exits 0 when no
+finding is at or above --fail-on, 1 when one is, 2 on a usage or setup
 error.`,
 	flags: func(fs *pflag.FlagSet, o *opts) {
 		formatFlag(fs, o, checkFormats)
+		fs.StringArrayVar(&o.outputs, "output", nil, "also write the report as `FORMAT=PATH`, e.g. sarif=driftmap.sarif (repeatable)")
+		fs.StringVar(&o.baseline, "baseline", "", "leave out the findings recorded in the baseline `FILE` (see 'driftmap baseline')")
 		fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or never")
 		layoutFlags(fs, o)
 	},
@@ -42,13 +48,27 @@ func runCheck(c *ctx, args []string) int {
 	if err != nil {
 		return c.fail(&usageError{err.Error(), formatHint(checkFormats)})
 	}
+	outs, err := parseOutputs(c.o.outputs)
+	if err != nil {
+		return c.fail(err)
+	}
+	var base *queries.Baseline
+	if c.flags.Changed("baseline") {
+		if base, err = readBaseline(c.o.baseline); err != nil {
+			return c.fail(err)
+		}
+	}
 	snap, err := c.load()
 	if err != nil {
 		return c.fail(err)
 	}
-	res := queries.Check(snap, queries.All())
-	findings := res.Findings // what the ignore list keeps decides the exit code
-	if err := f.FormatCheck(c.env.Stdout, &exporters.Report{Findings: findings, Graph: snap.Graph, Ignored: res.Ignored, Workspace: snap.Layout.Workspace}); err != nil {
+	res := queries.CheckBaseline(snap, queries.All(), base)
+	findings := res.Findings // what the ignore list and the baseline keep decides the exit code
+	r := &exporters.Report{Findings: findings, Graph: snap.Graph, Ignored: res.Ignored, Baselined: res.Baselined, Workspace: snap.Layout.Workspace}
+	if err := f.FormatCheck(c.env.Stdout, r); err != nil {
+		return c.fail(err)
+	}
+	if err := writeOutputs(outs, r); err != nil {
 		return c.fail(err)
 	}
 	if len(snap.Graph.NodesOf(graph.Job)) == 0 && len(snap.Graph.NodesOf(graph.Service)) == 0 {
