@@ -26,6 +26,14 @@ type Report struct {
 	// elements (see embedSVG); when Map is empty the page says the map
 	// is unavailable.
 	Map []byte
+	// Baselined counts the findings the baseline left out
+	// (queries.Result.Baselined); they are in no output but this count.
+	Baselined int
+	// Workspace is --workspace as given. Workspace files are named by it
+	// joined with their place in the workspace; SARIF names them
+	// relative to it, and fingerprints are computed with it (see
+	// queries.Fingerprint).
+	Workspace string
 }
 
 // graphOf returns r.Graph, or an empty graph when it is nil.
@@ -81,7 +89,7 @@ func (f textFormatter) FormatCheck(w io.Writer, r *Report) error {
 	if len(r.Findings) > 0 {
 		b.WriteString("\n")
 	}
-	b.WriteString(summaryLine(queries.Summarize(r.Findings), r.Ignored, r.Graph))
+	b.WriteString(r.summaryLine())
 	b.WriteString("\n")
 	_, err := w.Write(b.Bytes())
 	return err
@@ -96,14 +104,23 @@ func findingLocation(fd queries.Finding) string {
 	return graph.Evidence{File: fd.File, Line: fd.Line}.Location()
 }
 
+// summaryLine is the summary line of the report (see summaryLine).
+func (r *Report) summaryLine() string {
+	return summaryLine(queries.Summarize(r.Findings), r.Ignored, r.Baselined, r.Graph)
+}
+
 // summaryLine is "N errors, N warnings, N info in G nodes, E edges", with
-// ", N ignored" after the info count when the ignore list left any out.
-func summaryLine(s queries.Summary, ignored int, g *graph.Graph) string {
+// ", N ignored" after the info count when the ignore list left any out,
+// and ", N baselined" when the baseline did.
+func summaryLine(s queries.Summary, ignored, baselined int, g *graph.Graph) string {
 	line := plural(s.Errors, "error", "errors") + ", " +
 		plural(s.Warnings, "warning", "warnings") + ", " +
 		strconv.Itoa(s.Infos) + " info"
 	if ignored > 0 {
 		line += ", " + strconv.Itoa(ignored) + " ignored"
+	}
+	if baselined > 0 {
+		line += ", " + strconv.Itoa(baselined) + " baselined"
 	}
 	nodes, edges := 0, 0
 	if g != nil {
@@ -127,12 +144,13 @@ type checkJSON struct {
 }
 
 type summaryJSON struct {
-	Errors   int `json:"errors"`
-	Warnings int `json:"warnings"`
-	Infos    int `json:"infos"`
-	Ignored  int `json:"ignored"`
-	Nodes    int `json:"nodes"`
-	Edges    int `json:"edges"`
+	Errors    int `json:"errors"`
+	Warnings  int `json:"warnings"`
+	Infos     int `json:"infos"`
+	Ignored   int `json:"ignored"`
+	Baselined int `json:"baselined"`
+	Nodes     int `json:"nodes"`
+	Edges     int `json:"edges"`
 }
 
 // findingJSON is a queries.Finding with every member always present.
@@ -154,7 +172,7 @@ func (jsonFormatter) FormatCheck(w io.Writer, r *Report) error {
 		Schema: CheckSchema,
 		Summary: summaryJSON{
 			Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos, Ignored: r.Ignored,
-			Nodes: len(g.Nodes()), Edges: len(g.Edges()),
+			Baselined: r.Baselined, Nodes: len(g.Nodes()), Edges: len(g.Edges()),
 		},
 		Findings: make([]findingJSON, 0, len(r.Findings)),
 	}

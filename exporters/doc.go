@@ -1,7 +1,10 @@
 // Package exporters formats results: check reports, dependency graphs,
 // impact and why answers as text, JSON and DOT, check reports also as a
-// self-contained HTML page, and render reports as text. It only formats: it never loads sources, never evaluates rules,
-// never writes a manifest, and never decides exit codes.
+// self-contained HTML page, as SARIF 2.1.0 (code scanning) and as GitHub
+// Actions workflow commands (annotations), render reports as text, and a
+// check's findings as a baseline (FormatBaseline). It only formats: it
+// never loads sources, never evaluates rules, never writes a file, and
+// never decides exit codes.
 //
 // There is one formatter interface per kind of document (CheckFormatter,
 // GraphFormatter, ImpactFormatter, WhyFormatter, RenderFormatter), and
@@ -25,7 +28,8 @@
 // encoder's).
 //
 // JSON documents carry a "schema" member naming their shape and version
-// (CheckSchema, GraphSchema, ImpactSchema, WhySchema); arrays are always
-// arrays, never null, and are indented with two spaces and end with a
-// newline.
+// (CheckSchema, GraphSchema, ImpactSchema, WhySchema, BaselineSchema);
+// arrays are always arrays, never null, and are indented with two spaces
+// and end with a newline. A SARIF log is JSON written the same way, with
+// SARIF's own "$schema" and "version" instead.
 package exporters

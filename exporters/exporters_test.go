@@ -87,8 +87,8 @@ func outputs(t *testing.T, g *graph.Graph) []struct {
 	run  func(io.Writer) error
 } {
 	fs := fixtureFindings()
-	report := &Report{Findings: fs, Graph: g}
-	clean := &Report{Graph: g}
+	report := &Report{Findings: fs, Graph: g, Workspace: "."}
+	clean := &Report{Graph: g, Workspace: "."}
 	worst := queries.Worst(fs)
 	im := fixtureImpact(t, g)
 	return []struct {
@@ -101,6 +101,12 @@ func outputs(t *testing.T, g *graph.Graph) []struct {
 		{"check.json", check("json", Options{}, report)},
 		{"check-clean.json", check("json", Options{}, clean)},
 		{"check.dot", check("dot", Options{}, report)},
+		{"check.sarif", check("sarif", Options{}, report)},
+		{"check-clean.sarif", check("sarif", Options{}, clean)},
+		{"check.github", check("github", Options{}, report)},
+		{"check-clean.github", check("github", Options{}, clean)},
+		{"baseline.json", func(w io.Writer) error { return FormatBaseline(w, report) }},
+		{"baseline-clean.json", func(w io.Writer) error { return FormatBaseline(w, clean) }},
 		{"graph.dot", func(w io.Writer) error { return dotGraph.FormatGraph(w, g, worst) }},
 		{"graph-plain.dot", func(w io.Writer) error { return dotGraph.FormatGraph(w, g, nil) }},
 		{"graph.json", func(w io.Writer) error { return jsonGraph.FormatGraph(w, g, worst) }},
@@ -156,7 +162,7 @@ func TestLookup(t *testing.T) {
 		want   []string
 		lookup func(string) (any, error)
 	}{
-		{"check", CheckFormats(), []string{"dot", "html", "json", "text"}, func(n string) (any, error) { return Check(n, Options{}) }},
+		{"check", CheckFormats(), []string{"dot", "github", "html", "json", "sarif", "text"}, func(n string) (any, error) { return Check(n, Options{}) }},
 		{"graph", GraphFormats(), []string{"dot", "json"}, func(n string) (any, error) { return Graph(n) }},
 		{"impact", ImpactFormats(), []string{"json", "text"}, func(n string) (any, error) { return Impact(n) }},
 		{"why", WhyFormats(), []string{"json", "text"}, func(n string) (any, error) { return Why(n) }},
@@ -177,7 +183,7 @@ func TestLookup(t *testing.T) {
 		}
 	}
 	_, err := Check("xml", Options{})
-	if want := `unknown format "xml" (want dot, html, json, text)`; err == nil || err.Error() != want {
+	if want := `unknown format "xml" (want dot, github, html, json, sarif, text)`; err == nil || err.Error() != want {
 		t.Errorf("Check(xml) error = %v, want %s", err, want)
 	}
 }
@@ -245,18 +251,20 @@ func TestSummaryLine(t *testing.T) {
 	a := one.Node(graph.Service, "a")
 	one.AddEdge(a.ID, a.ID, graph.Requires)
 	tests := []struct {
-		s       queries.Summary
-		ignored int
-		g       *graph.Graph
-		want    string
+		s                  queries.Summary
+		ignored, baselined int
+		g                  *graph.Graph
+		want               string
 	}{
-		{queries.Summary{}, 0, nil, "0 errors, 0 warnings, 0 info in 0 nodes, 0 edges"},
-		{queries.Summary{Errors: 1, Warnings: 1, Infos: 1}, 0, one.Build(), "1 error, 1 warning, 1 info in 1 node, 1 edge"},
-		{queries.Summary{Errors: 3, Warnings: 2, Infos: 5}, 0, buildFixture(false), "3 errors, 2 warnings, 5 info in 15 nodes, 14 edges"},
-		{queries.Summary{Infos: 1}, 2, nil, "0 errors, 0 warnings, 1 info, 2 ignored in 0 nodes, 0 edges"},
+		{queries.Summary{}, 0, 0, nil, "0 errors, 0 warnings, 0 info in 0 nodes, 0 edges"},
+		{queries.Summary{Errors: 1, Warnings: 1, Infos: 1}, 0, 0, one.Build(), "1 error, 1 warning, 1 info in 1 node, 1 edge"},
+		{queries.Summary{Errors: 3, Warnings: 2, Infos: 5}, 0, 0, buildFixture(false), "3 errors, 2 warnings, 5 info in 15 nodes, 14 edges"},
+		{queries.Summary{Infos: 1}, 2, 0, nil, "0 errors, 0 warnings, 1 info, 2 ignored in 0 nodes, 0 edges"},
+		{queries.Summary{}, 0, 7, nil, "0 errors, 0 warnings, 0 info, 7 baselined in 0 nodes, 0 edges"},
+		{queries.Summary{Warnings: 1}, 1, 1, nil, "0 errors, 1 warning, 0 info, 1 ignored, 1 baselined in 0 nodes, 0 edges"},
 	}
 	for _, tt := range tests {
-		if got := summaryLine(tt.s, tt.ignored, tt.g); got != tt.want {
+		if got := summaryLine(tt.s, tt.ignored, tt.baselined, tt.g); got != tt.want {
 			t.Errorf("summaryLine(%+v) = %q, want %q", tt.s, got, tt.want)
 		}
 	}
@@ -287,7 +295,7 @@ func TestCheckJSON(t *testing.T) {
 	fs := fixtureFindings()
 	var doc struct {
 		Schema  string
-		Summary struct{ Errors, Warnings, Infos, Ignored, Nodes, Edges int }
+		Summary struct{ Errors, Warnings, Infos, Ignored, Baselined, Nodes, Edges int }
 		// Pointers and RawMessage tell a missing member from a zero one.
 		Findings []struct {
 			Rule, Severity, Message string
@@ -299,11 +307,11 @@ func TestCheckJSON(t *testing.T) {
 			}
 		}
 	}
-	decode(t, formatted(t, check("json", Options{}, &Report{Findings: fs, Graph: g, Ignored: 3})), &doc)
+	decode(t, formatted(t, check("json", Options{}, &Report{Findings: fs, Graph: g, Ignored: 3, Baselined: 4})), &doc)
 	if doc.Schema != CheckSchema {
 		t.Errorf("schema = %q", doc.Schema)
 	}
-	if s := doc.Summary; s.Errors != 2 || s.Warnings != 2 || s.Infos != 2 || s.Ignored != 3 || s.Nodes != 15 || s.Edges != 14 {
+	if s := doc.Summary; s.Errors != 2 || s.Warnings != 2 || s.Infos != 2 || s.Ignored != 3 || s.Baselined != 4 || s.Nodes != 15 || s.Edges != 14 {
 		t.Errorf("summary = %+v", s)
 	}
 	if len(doc.Findings) != len(fs) {

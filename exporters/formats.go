@@ -114,6 +114,8 @@ var (
 		format[CheckFormatter]{"json", func(Options) CheckFormatter { return jsonFormatter{} }},
 		format[CheckFormatter]{"dot", func(Options) CheckFormatter { return dotFormatter{} }},
 		format[CheckFormatter]{"html", func(Options) CheckFormatter { return htmlFormatter{} }},
+		format[CheckFormatter]{"sarif", func(Options) CheckFormatter { return sarifFormatter{} }},
+		format[CheckFormatter]{"github", func(Options) CheckFormatter { return githubFormatter{} }},
 	)
 	graphFormats = newRegistry(
 		format[GraphFormatter]{"dot", func(Options) GraphFormatter { return dotFormatter{} }},
@@ -132,8 +134,8 @@ var (
 	)
 )
 
-// Check returns the check formatter called name ("dot", "html", "json"
-// or "text"), tuned by opts.
+// Check returns the check formatter called name ("dot", "github",
+// "html", "json", "sarif" or "text"), tuned by opts.
 func Check(name string, opts Options) (CheckFormatter, error) { return checkFormats.lookup(name, opts) }
 
 // Graph returns the graph formatter called name ("dot" or "json").

@@ -91,7 +91,7 @@ func (htmlFormatter) FormatCheck(w io.Writer, r *Report) error {
 	if err != nil {
 		return err
 	}
-	summary := summaryLine(queries.Summarize(r.Findings), r.Ignored, g)
+	summary := summaryLine(queries.Summarize(r.Findings), r.Ignored, r.Baselined, g)
 	var b bytes.Buffer
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
 	b.WriteString(`<meta http-equiv="Content-Security-Policy" content="` + reportCSP + "\">\n")

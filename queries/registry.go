@@ -35,6 +35,7 @@ func All() []*Rule {
 		UnmappedPlaceholder,
 		LiveButDisabled,
 		StaleIgnore,
+		StaleBaseline,
 	}
 	slices.SortFunc(rules, func(a, b *Rule) int { return strings.Compare(a.Name, b.Name) })
 	return rules

@@ -7,6 +7,11 @@
 // Queries read a sources.Snapshot (and the render plan derived from it)
 // and return findings; they never read or write files themselves and
 // never format output (that is package exporters).
+//
+// Check leaves out the findings driftmap.yaml's ignore list matches;
+// CheckBaseline also leaves out those a baseline records, by Fingerprint,
+// the identity of a finding across runs and checkouts. The caller reads
+// and parses the baseline file and passes its entries in.
 package queries
 
 import (
@@ -101,7 +106,8 @@ type Pass struct {
 
 	rule     *Rule
 	findings *[]Finding
-	ignore   *ignoreState // set for the rules that run after ignoring (stale-ignore)
+	ignore   *ignoreState   // set for the rules that run after ignoring (stale-ignore)
+	baseline *baselineState // set for the rule that runs after the baseline (stale-baseline)
 }
 
 // Report records a finding about subject, located at the first evidence.

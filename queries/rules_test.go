@@ -24,8 +24,11 @@ var update = flag.Bool("update", false, "rewrite the want sections of testdata/r
 // lines (paths under root/). The archive comment's first line names the
 // rules to run ("rules: a b"); the "want" file lists their findings, one
 // per line, as "rule: file:line: message" with paths relative to the
-// temporary root. Run with -update to rewrite want after a deliberate
-// change, and review the diff.
+// temporary root. An optional "baseline" file is a baseline given to
+// CheckBaseline, one entry a line: "FINGERPRINT [RULE [SUBJECT]]" (blank
+// lines and lines starting with # are skipped; line numbers count them).
+// Run with -update to rewrite want after a deliberate change, and review
+// the diff.
 func TestRules(t *testing.T) {
 	files, err := filepath.Glob("testdata/rules/*.txtar")
 	if err != nil || len(files) == 0 {
@@ -39,16 +42,20 @@ func TestRules(t *testing.T) {
 			}
 			rules := ruleList(t, ar.Comment)
 			dir := t.TempDir()
-			sourcetest.WriteArchive(t, dir, ar.Files, "want")
+			sourcetest.WriteArchive(t, dir, ar.Files, "want", "baseline")
 			var want string
+			var base *Baseline
 			for _, f := range ar.Files {
-				if f.Name == "want" {
+				switch f.Name {
+				case "want":
 					want = string(f.Data)
+				case "baseline":
+					base = fixtureBaseline(filepath.Join(dir, "baseline"), string(f.Data))
 				}
 			}
 			sourcetest.Must(t, os.MkdirAll(filepath.Join(dir, "root"), 0o755))
 			sourcetest.Must(t, os.MkdirAll(filepath.Join(dir, "workspace"), 0o755))
-			got := runFixture(t, dir, rules)
+			got := runFixture(t, dir, rules, base)
 			if *update {
 				for i := range ar.Files {
 					if ar.Files[i].Name == "want" {
@@ -82,7 +89,27 @@ func ruleList(t *testing.T, comment []byte) []*Rule {
 	return rules
 }
 
-func runFixture(t *testing.T, dir string, rules []*Rule) string {
+// fixtureBaseline parses a fixture's baseline file (see TestRules).
+func fixtureBaseline(file, data string) *Baseline {
+	b := &Baseline{File: file}
+	for i, line := range strings.Split(data, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		e := BaselineEntry{Fingerprint: f[0], Line: i + 1}
+		if len(f) > 1 {
+			e.Rule = f[1]
+		}
+		if len(f) > 2 {
+			e.Subject = f[2]
+		}
+		b.Entries = append(b.Entries, e)
+	}
+	return b
+}
+
+func runFixture(t *testing.T, dir string, rules []*Rule, base *Baseline) string {
 	t.Helper()
 	root := filepath.Join(dir, "root")
 	ws := filepath.Join(dir, "workspace")
@@ -91,7 +118,7 @@ func runFixture(t *testing.T, dir string, rules []*Rule) string {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	for _, f := range Run(snap, rules) {
+	for _, f := range CheckBaseline(snap, rules, base).Findings {
 		file := strings.TrimPrefix(f.File, dir+string(filepath.Separator))
 		loc := file
 		if f.Line > 0 {

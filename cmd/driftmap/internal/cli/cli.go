@@ -4,8 +4,11 @@
 // --format name and hands it the results. It decides exit codes and when
 // render must refuse to write (unparsable manifests, no canonical
 // inputs), prints errors, hints and notes on standard error, and formats
-// no result itself. Execute returns the exit status so main stays one
-// line.
+// no result itself. It reads and parses the baseline file of check
+// --baseline (queries never reads it), and writes the files the user
+// names, check --output's reports and baseline's document, each
+// atomically and never inside the audited root. Execute returns the exit
+// status so main stays one line.
 package cli
 
 import (
@@ -13,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -82,6 +86,9 @@ type opts struct {
 	node                  string
 	prefixes              []string
 	format                string
+	outputs               []string // check --output FORMAT=PATH
+	baseline              string   // check --baseline FILE
+	baselineOut           string   // baseline -o FILE
 	failOn                string
 	focus                 string
 	depth                 int
@@ -118,7 +125,7 @@ func (c *ctx) fail(err error) int {
 }
 
 func commands() []*command {
-	return []*command{checkCmd, graphCmd, impactCmd, whyCmd, renderCmd, rulesCmd, explainCmd}
+	return []*command{checkCmd, baselineCmd, graphCmd, impactCmd, whyCmd, renderCmd, rulesCmd, explainCmd, versionCmd}
 }
 
 // Execute runs the command line args (without the program name) and
@@ -143,6 +150,12 @@ func Execute(args []string, env Env) int {
 			return c.fail(&usageError{fmt.Sprintf("unknown command %q", args[1]), "run 'driftmap help' for the list of commands"})
 		}
 		usage(env.Stdout)
+		return ExitOK
+	case "--version":
+		if len(args) > 1 {
+			return c.fail(&usageError{fmt.Sprintf("--version takes no arguments, got %q", args[1]), "run 'driftmap --version'"})
+		}
+		fmt.Fprintln(env.Stdout, versionLine(debug.ReadBuildInfo()))
 		return ExitOK
 	}
 	cmd := find(name)
@@ -195,7 +208,8 @@ Commands:
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.short)
 	}
 	fmt.Fprint(w, `
-Every command takes --root, --home, --workspace, --label-prefix and --node.
+Every command but version takes --root, --home, --workspace, --label-prefix
+and --node. 'driftmap --version' prints the version.
 Run 'driftmap help COMMAND' or 'driftmap COMMAND -h' for details.
 `)
 }

@@ -62,7 +62,7 @@ func TestFormatNames(t *testing.T) {
 		registered []string
 		hint       string
 	}{
-		{"check", checkFormats, exporters.CheckFormats(), "use --format text, json, dot or html"},
+		{"check", checkFormats, exporters.CheckFormats(), "use --format text, json, dot, html, sarif or github"},
 		{"graph", graphFormats, exporters.GraphFormats(), "use --format dot or json"},
 		{"impact", answerFormats, exporters.ImpactFormats(), "use --format text or json"},
 		{"why", answerFormats, exporters.WhyFormats(), "use --format text or json"},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -16,13 +17,18 @@ import (
 var checkCmd = &command{
 	name:  "check",
 	short: "run every rule and report findings",
-	long: `Loads every source and runs every rule (see 'driftmap rules'). Exits 0 when
-no finding is at or above --fail-on, 1 when one is, 2 on a usage or setup
-error. --format html writes one self-contained page (summary, service map,
-findings with filters, each node's findings and impact on a click) to save
-and open in a browser.`,
+	long: `Loads every source and runs every rule (see 'driftmap rules'). --format
+chooses the report on standard output (html is one self-contained page with
+the summary, the service map, filterable findings and each node's findings
+and impact on a click; sarif is SARIF 2.1.0 for code scanning; github
+annotates a GitHub Actions run); --output FORMAT=PATH also writes a report
+to a file, atomically (repeatable). --baseline FILE leaves out the findings
+'driftmap baseline' recorded in FILE. Exits 0 when no finding is at or
+above --fail-on, 1 when one is, 2 on a usage or setup error.`,
 	flags: func(fs *pflag.FlagSet, o *opts) {
 		formatFlag(fs, o, checkFormats)
+		fs.StringArrayVar(&o.outputs, "output", nil, "also write the report as `FORMAT=PATH`, e.g. sarif=driftmap.sarif (repeatable)")
+		fs.StringVar(&o.baseline, "baseline", "", "leave out the findings recorded in the baseline `FILE` (see 'driftmap baseline')")
 		fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or never")
 		layoutFlags(fs, o)
 	},
@@ -45,17 +51,30 @@ func runCheck(c *ctx, args []string) int {
 	if err != nil {
 		return c.fail(&usageError{err.Error(), formatHint(checkFormats)})
 	}
+	outs, err := parseOutputs(c.o.outputs)
+	if err != nil {
+		return c.fail(err)
+	}
+	var base *queries.Baseline
+	if c.flags.Changed("baseline") {
+		if base, err = readBaseline(c.o.baseline); err != nil {
+			return c.fail(err)
+		}
+	}
 	snap, err := c.load()
 	if err != nil {
 		return c.fail(err)
 	}
-	res := queries.Check(snap, queries.All())
-	findings := res.Findings // what the ignore list keeps decides the exit code
-	report := &exporters.Report{Findings: findings, Graph: snap.Graph, Ignored: res.Ignored}
-	if c.o.format == "html" {
-		report.Map = c.serviceMap(snap.Graph, findings)
+	res := queries.CheckBaseline(snap, queries.All(), base)
+	findings := res.Findings // what the ignore list and the baseline keep decides the exit code
+	r := &exporters.Report{Findings: findings, Graph: snap.Graph, Ignored: res.Ignored, Baselined: res.Baselined, Workspace: snap.Layout.Workspace}
+	if c.o.format == "html" || slices.ContainsFunc(outs, func(o output) bool { return o.format == "html" }) {
+		r.Map = c.serviceMap(snap.Graph, findings)
 	}
-	if err := f.FormatCheck(c.env.Stdout, report); err != nil {
+	if err := f.FormatCheck(c.env.Stdout, r); err != nil {
+		return c.fail(err)
+	}
+	if err := writeOutputs(outs, r); err != nil {
 		return c.fail(err)
 	}
 	if len(snap.Graph.NodesOf(graph.Job)) == 0 && len(snap.Graph.NodesOf(graph.Service)) == 0 {

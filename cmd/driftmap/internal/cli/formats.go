@@ -12,7 +12,7 @@ import (
 // command's kind of document (TestFormatNames checks it); the order is
 // the CLI's own.
 var (
-	checkFormats  = []string{"text", "json", "dot", "html"}
+	checkFormats  = []string{"text", "json", "dot", "html", "sarif", "github"}
 	graphFormats  = []string{"dot", "json"}
 	answerFormats = []string{"text", "json"} // impact and why
 )
