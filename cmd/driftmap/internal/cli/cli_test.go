@@ -59,7 +59,8 @@ func TestFormatNames(t *testing.T) {
 		hint       string
 	}{
 		{"check", checkFormats, exporters.CheckFormats(), "use --format text, json or dot"},
-		{"graph", graphFormats, exporters.GraphFormats(), "use --format dot or json"},
+		// graph draws the map (dot, svg, mermaid) or exports the graph (json).
+		{"graph", graphFormats, mapAndGraphFormats(), "use --format dot, svg, mermaid or json"},
 		{"impact", answerFormats, exporters.ImpactFormats(), "use --format text or json"},
 		{"why", answerFormats, exporters.WhyFormats(), "use --format text or json"},
 	} {
@@ -80,6 +81,14 @@ func TestFormatNames(t *testing.T) {
 			t.Errorf("orList(%q) = %q, want %q", tt.names, got, tt.want)
 		}
 	}
+}
+
+// mapAndGraphFormats are the names of exporters' map and graph formats,
+// sorted, without repeats.
+func mapAndGraphFormats() []string {
+	names := append(exporters.MapFormats(), exporters.GraphFormats()...)
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // TestHostname: the default node is the host name up to its first dot,

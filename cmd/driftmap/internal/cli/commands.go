@@ -66,54 +66,6 @@ func runCheck(c *ctx, args []string) int {
 	return ExitOK
 }
 
-var graphCmd = &command{
-	name:  "graph",
-	short: "export the dependency graph as DOT or JSON",
-	long: `Writes the whole graph, or the neighbourhood of --focus, to standard output.
-DOT groups nodes by kind and colours them by their worst finding; render it
-with Graphviz (dot -Tsvg). Exits 0 whatever the findings.`,
-	flags: func(fs *pflag.FlagSet, o *opts) {
-		formatFlag(fs, o, graphFormats)
-		fs.StringVar(&o.focus, "focus", "", "only the nodes around `NODE` (an ID, service name, Label or path)")
-		fs.IntVar(&o.depth, "depth", 2, "with --focus, how many edges away from it to go (-1: no limit)")
-		layoutFlags(fs, o)
-	},
-	run: runGraph,
-}
-
-func runGraph(c *ctx, args []string) int {
-	if len(args) > 0 {
-		return c.fail(&usageError{fmt.Sprintf("graph takes no arguments, got %q", args[0]), "use --focus NODE to export part of the graph"})
-	}
-	f, err := exporters.Graph(c.o.format)
-	if err != nil {
-		return c.fail(unknownFormat("graph", c.o.format, graphFormats))
-	}
-	if c.flags.Changed("depth") && c.o.focus == "" {
-		return c.fail(&usageError{"--depth needs --focus", "pass --focus NODE"})
-	}
-	snap, err := c.load()
-	if err != nil {
-		return c.fail(err)
-	}
-	g := snap.Graph
-	worst := queries.Worst(queries.Run(snap, queries.All())) // kept findings only
-	if c.o.focus != "" {
-		id, note, err := queries.Resolve(g, c.o.focus, snap.Layout.Home)
-		if err != nil {
-			return c.fail(notFound(err))
-		}
-		if note != "" {
-			fmt.Fprintf(c.env.Stderr, "driftmap: note: %s\n", exporters.Text(note))
-		}
-		g = g.Subgraph(g.Neighbourhood(id, c.o.depth))
-	}
-	if err := f.FormatGraph(c.env.Stdout, g, worst); err != nil {
-		return c.fail(err)
-	}
-	return ExitOK
-}
-
 var impactCmd = &command{
 	name:  "impact",
 	args:  " TARGET",
