@@ -55,7 +55,7 @@ func marked(m *queries.Map) bool {
 func legend(m *queries.Map, extra ...string) dot.HTML {
 	var b strings.Builder
 	cols := len(legendKeys)
-	b.WriteString(`<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" ID="legend">`)
+	b.WriteString(`<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">`)
 	fmt.Fprintf(&b, `<TR><TD COLSPAN="%d" BORDER="0" ALIGN="LEFT">%s: %s</TD></TR>`, cols, dotHTML(mapTitle(m)), dotHTML(mapSummary(m)))
 	b.WriteString("<TR>")
 	for _, k := range legendKeys {
