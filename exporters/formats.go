@@ -31,6 +31,13 @@ type WhyFormatter interface {
 	FormatWhy(w io.Writer, y *queries.Why) error
 }
 
+// MapFormatter formats the map `driftmap graph` draws (a queries.Map),
+// and says how large a map it lays out quickly.
+type MapFormatter interface {
+	FormatMap(w io.Writer, m *queries.Map) error
+	MapLimit() queries.MapLimit
+}
+
 // RenderFormatter formats what `driftmap render` planned and did.
 type RenderFormatter interface {
 	FormatRender(w io.Writer, r *RenderReport) error
@@ -52,8 +59,12 @@ type (
 	// jsonFormatter writes a JSON document with a "schema" member
 	// (check, graph, impact, why).
 	jsonFormatter struct{}
-	// dotFormatter writes a Graphviz digraph (check, graph).
+	// dotFormatter writes a Graphviz digraph (check, graph, map).
 	dotFormatter struct{}
+	// svgFormatter writes a map as SVG laid out in process (map).
+	svgFormatter struct{}
+	// mermaidFormatter writes a map as a Mermaid flowchart (map).
+	mermaidFormatter struct{}
 )
 
 // format is a named formatter of one kind of document: new returns it
@@ -129,6 +140,11 @@ var (
 		format[WhyFormatter]{"text", func(Options) WhyFormatter { return textFormatter{} }},
 		format[WhyFormatter]{"json", func(Options) WhyFormatter { return jsonFormatter{} }},
 	)
+	mapFormats = newRegistry(
+		format[MapFormatter]{"dot", func(Options) MapFormatter { return dotFormatter{} }},
+		format[MapFormatter]{"mermaid", func(Options) MapFormatter { return mermaidFormatter{} }},
+		format[MapFormatter]{"svg", func(Options) MapFormatter { return svgFormatter{} }},
+	)
 	renderFormats = newRegistry(
 		format[RenderFormatter]{"text", func(Options) RenderFormatter { return textFormatter{} }},
 	)
@@ -147,6 +163,9 @@ func Impact(name string) (ImpactFormatter, error) { return impactFormats.lookup(
 // Why returns the why formatter called name ("json" or "text").
 func Why(name string) (WhyFormatter, error) { return whyFormats.lookup(name, Options{}) }
 
+// Map returns the map formatter called name ("dot", "mermaid" or "svg").
+func Map(name string) (MapFormatter, error) { return mapFormats.lookup(name, Options{}) }
+
 // Render returns the render formatter called name ("text").
 func Render(name string) (RenderFormatter, error) { return renderFormats.lookup(name, Options{}) }
 
@@ -161,6 +180,9 @@ func ImpactFormats() []string { return impactFormats.names() }
 
 // WhyFormats returns the names Why accepts, sorted.
 func WhyFormats() []string { return whyFormats.names() }
+
+// MapFormats returns the names Map accepts, sorted.
+func MapFormats() []string { return mapFormats.names() }
 
 // RenderFormats returns the names Render accepts, sorted.
 func RenderFormats() []string { return renderFormats.names() }

@@ -11,13 +11,19 @@ package exporters
 //     rewrites every string literal that scrub changes (encoding/json
 //     escapes control characters itself);
 //   - DOT: dotString quotes a scrubbed value with strconv.Quote, which
-//     escapes every control and non-printable character;
+//     escapes every control and non-printable character; dotHTML writes
+//     a value into an HTML-like label (the map's legend) as escaped text;
 //   - HTML: htmlText is text with the HTML metacharacters escaped, for
 //     element content and quoted attribute values alike; scriptJSON
 //     encodes data for a <script> element, every string scrubbed, with
 //     '<', '>', '&', U+2028 and U+2029 as \u escapes, so no value can
 //     close the element. The one markup the page embeds as markup, the
 //     service map, passes through embedSVG (html_svg.go).
+//   - SVG: Graphviz lays out the DOT above, so every value in it passed
+//     dotString or dotHTML;
+//   - Mermaid: mermaidID turns a node ID into an identifier of letters,
+//     digits and escapes, and mermaidText writes a label or comment with
+//     every character that is not plainly safe as an entity code.
 //
 // The sources already leave credential values out of records (package
 // sources/redact); scrub catches what they let through, such as a
@@ -273,3 +279,43 @@ func scriptJSON(v any) ([]byte, error) {
 // character (\n, \x1b, \u202e), so a value cannot end the statement,
 // and Graphviz shows the escape as text.
 func dotString(s string) string { return strconv.Quote(scrub(s)) }
+
+// dotHTML is s as text inside a Graphviz HTML-like label (the map's
+// legend): scrubbed, control characters escaped, and &, <, >, ' and "
+// written as entities, so a value cannot close or add markup.
+func dotHTML(s string) string { return html.EscapeString(text(s)) }
+
+// mermaidID is a node ID as a Mermaid identifier: the scrubbed ID with
+// every byte other than an ASCII letter or digit written as _XX (its hex
+// value, '_' included), so that different IDs stay different and none is
+// a Mermaid keyword (each holds the _3a of its kind's colon).
+func mermaidID(id string) string {
+	s := scrub(id)
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "_%02x", c)
+	}
+	return b.String()
+}
+
+// mermaidText is s as text inside a quoted Mermaid label: scrubbed,
+// control characters escaped, and every character but ASCII letters,
+// digits, space and . , : / _ - ( ) @ + = ~ written as an entity code
+// (#34; for "), so a value can neither end the label nor add markup.
+func mermaidText(s string) string {
+	var b strings.Builder
+	for _, r := range text(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune(" .,:/_-()@+=~", r):
+			b.WriteRune(r)
+		default:
+			fmt.Fprintf(&b, "#%d;", r)
+		}
+	}
+	return b.String()
+}

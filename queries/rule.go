@@ -1,8 +1,10 @@
-// Package queries holds driftmap's rules and its graph questions (impact,
-// why). Every rule is a small self-contained value with a name, severity,
-// title and documentation, defined in its own file with its own tests; the
-// registry (All) lists them, and `driftmap rules` and `driftmap explain`
-// print the same documentation the code carries.
+// Package queries holds driftmap's rules, its graph questions (impact,
+// why) and the map `driftmap graph` draws (BuildMap: the service map, a
+// derived view of the graph and the findings). Every rule is a small
+// self-contained value with a name, severity, title and documentation,
+// defined in its own file with its own tests; the registry (All) lists
+// them, and `driftmap rules` and `driftmap explain` print the same
+// documentation the code carries.
 //
 // Queries read a sources.Snapshot (and the render plan derived from it)
 // and return findings; they never read or write files themselves and

@@ -66,6 +66,10 @@ func TestHostileTree(t *testing.T) {
 		{args: []string{"baseline", "-o", "-"}, exit: 0},
 		{args: []string{"graph"}, exit: 0},
 		{args: []string{"graph", "--format", "json"}, exit: 0},
+		// 5,000 jobs no service claims: folded into one group to fit.
+		{args: []string{"graph", "--format", "svg"}, exit: 0, want: []string{"driftmap: note: the map has", "as --collapse", "<svg"}},
+		{args: []string{"graph", "--format", "mermaid"}, exit: 0, want: []string{"driftmap: note: the map has", "flowchart LR"}},
+		{args: []string{"graph", "--detail", "--format", "svg"}, exit: 0, want: []string{"driftmap: note: the map has", "<svg"}},
 		{args: []string{"impact", "/opt/bin/shared"}, exit: 0, want: []string{fmt.Sprintf("%d nodes affected", fanIn)}},
 		{args: []string{"impact", "--format", "json", "/opt/bin/shared"}, exit: 0},
 		{args: []string{"why", "job:com.sanctum.keep", "/Users/bert/.sanctum/bin/link00"}, exit: 0, want: []string{"-> wrapper:/Users/bert/.sanctum/bin/link00 [exec]"}},

@@ -92,6 +92,9 @@ type opts struct {
 	failOn                string
 	focus                 string
 	depth                 int
+	detail                bool
+	kinds, collapse       []string
+	highlight             string
 	check, diff, prune    bool
 }
 

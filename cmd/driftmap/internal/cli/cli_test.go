@@ -63,7 +63,8 @@ func TestFormatNames(t *testing.T) {
 		hint       string
 	}{
 		{"check", checkFormats, exporters.CheckFormats(), "use --format text, json, dot, html, sarif or github"},
-		{"graph", graphFormats, exporters.GraphFormats(), "use --format dot or json"},
+		// graph draws the map (dot, svg, mermaid) or exports the graph (json).
+		{"graph", graphFormats, mapAndGraphFormats(), "use --format dot, svg, mermaid or json"},
 		{"impact", answerFormats, exporters.ImpactFormats(), "use --format text or json"},
 		{"why", answerFormats, exporters.WhyFormats(), "use --format text or json"},
 	} {
@@ -84,6 +85,14 @@ func TestFormatNames(t *testing.T) {
 			t.Errorf("orList(%q) = %q, want %q", tt.names, got, tt.want)
 		}
 	}
+}
+
+// mapAndGraphFormats are the names of exporters' map and graph formats,
+// sorted, without repeats.
+func mapAndGraphFormats() []string {
+	names := append(exporters.MapFormats(), exporters.GraphFormats()...)
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // TestHostname: the default node is the host name up to its first dot,
@@ -109,12 +118,14 @@ func TestHostname(t *testing.T) {
 
 // fakeSVG is a graph format that draws each node as Graphviz does, a
 // <g class="node"> titled with its ID, or fails with err.
+// fakeSVG draws a stand-in map: one Graphviz-shaped node per graph node,
+// red when its worst finding is an error.
 type fakeSVG struct {
 	calls *int
 	err   error
 }
 
-func (f fakeSVG) FormatGraph(w io.Writer, g *graph.Graph, worst map[string]queries.Severity) error {
+func (f fakeSVG) draw(w io.Writer, g *graph.Graph, worst map[string]queries.Severity) error {
 	*f.calls++
 	if f.err != nil {
 		return f.err
@@ -129,22 +140,21 @@ func (f fakeSVG) FormatGraph(w io.Writer, g *graph.Graph, worst map[string]queri
 	return err
 }
 
-// TestCheckHTMLMap checks that check --format html embeds the map the
-// graph format "svg" draws, says it is unavailable when there is no
-// such format or it fails, and that no other check format draws it.
+// TestCheckHTMLMap checks that check --format html embeds the service
+// map drawMap draws, says it is unavailable when drawing fails, and that
+// no other check format draws it.
 func TestCheckHTMLMap(t *testing.T) {
 	demo, err := filepath.Abs("../../../../testdata/demo/broken")
 	if err != nil {
 		t.Fatal(err)
 	}
 	args := []string{"check", "--root", filepath.Join(demo, "root"), "--home", "/Users/bert", "--workspace", filepath.Join(demo, "workspace")}
-	real := graphFormat
-	t.Cleanup(func() { graphFormat = real })
-	_, haveSVG := real("svg")
+	real := drawMap
+	t.Cleanup(func() { drawMap = real })
 	for _, tc := range []struct {
 		name    string
 		format  string
-		lookup  func(string) (exporters.GraphFormatter, error)
+		draw    func(*graph.Graph, []queries.Finding) ([]byte, error)
 		calls   int
 		hasMap  bool
 		note    string
@@ -152,23 +162,22 @@ func TestCheckHTMLMap(t *testing.T) {
 	}{
 		{"svg format", "html", nil, 1, true, "", `<title>job:com.sanctum.living-force</title><ellipse rx="1" ry="1" stroke="red"/>`},
 		{"svg fails", "html", nil, 1, false, "driftmap: note: the page has no service map: graphviz: out of memory\n", ""},
-		{"registry", "html", real, 0, haveSVG == nil, "", ""},
+		{"the real map", "html", real, 0, true, "", "<title>service:voice-agent</title>"},
 		{"text", "text", nil, 0, false, "", ""},
 		{"json", "json", nil, 0, false, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			calls := 0
-			graphFormat = tc.lookup
-			if tc.lookup == nil {
+			drawMap = tc.draw
+			if tc.draw == nil {
 				fake := fakeSVG{calls: &calls}
 				if tc.note != "" {
 					fake.err = errors.New("graphviz: out of memory")
 				}
-				graphFormat = func(name string) (exporters.GraphFormatter, error) {
-					if name != "svg" {
-						t.Errorf("graph format %q looked up", name)
-					}
-					return fake, nil
+				drawMap = func(g *graph.Graph, findings []queries.Finding) ([]byte, error) {
+					var b bytes.Buffer
+					err := fake.draw(&b, g, queries.Worst(findings))
+					return b.Bytes(), err
 				}
 			}
 			var out, errb bytes.Buffer

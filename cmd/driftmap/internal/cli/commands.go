@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -92,71 +91,26 @@ func runCheck(c *ctx, args []string) int {
 	return ExitOK
 }
 
-// graphFormat looks up a graph format by name (tests replace it).
-var graphFormat = exporters.Graph
-
-// serviceMap renders g as SVG through the graph format "svg", for the
-// html page to embed, or returns nil when there is no such format or it
-// fails (the page then says the map is unavailable; a failure is noted).
-func (c *ctx) serviceMap(g *graph.Graph, findings []queries.Finding) []byte {
-	f, err := graphFormat("svg")
+// drawMap draws the service map of g as inline SVG for the html page
+// (tests replace it).
+var drawMap = func(g *graph.Graph, findings []queries.Finding) ([]byte, error) {
+	m, err := queries.BuildMap(g, findings, queries.MapOptions{Limit: exporters.SVGLimit()})
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	var b bytes.Buffer
-	if err := f.FormatGraph(&b, g, queries.Worst(findings)); err != nil {
+	return exporters.InlineSVG(m)
+}
+
+// serviceMap draws the service map for the html page to embed, or
+// returns nil when it fails (the page then says the map is unavailable,
+// and a note says why). What the map folded, the map itself says.
+func (c *ctx) serviceMap(g *graph.Graph, findings []queries.Finding) []byte {
+	svg, err := drawMap(g, findings)
+	if err != nil {
 		fmt.Fprintf(c.env.Stderr, "driftmap: note: the page has no service map: %s\n", exporters.Text(err.Error()))
 		return nil
 	}
-	return b.Bytes()
-}
-
-var graphCmd = &command{
-	name:  "graph",
-	short: "export the dependency graph as DOT or JSON",
-	long: `Writes the whole graph, or the neighbourhood of --focus, to standard output.
-DOT groups nodes by kind and colours them by their worst finding; render it
-with Graphviz (dot -Tsvg). Exits 0 whatever the findings.`,
-	flags: func(fs *pflag.FlagSet, o *opts) {
-		formatFlag(fs, o, graphFormats)
-		fs.StringVar(&o.focus, "focus", "", "only the nodes around `NODE` (an ID, service name, Label or path)")
-		fs.IntVar(&o.depth, "depth", 2, "with --focus, how many edges away from it to go (-1: no limit)")
-		layoutFlags(fs, o)
-	},
-	run: runGraph,
-}
-
-func runGraph(c *ctx, args []string) int {
-	if len(args) > 0 {
-		return c.fail(&usageError{fmt.Sprintf("graph takes no arguments, got %q", args[0]), "use --focus NODE to export part of the graph"})
-	}
-	f, err := exporters.Graph(c.o.format)
-	if err != nil {
-		return c.fail(unknownFormat("graph", c.o.format, graphFormats))
-	}
-	if c.flags.Changed("depth") && c.o.focus == "" {
-		return c.fail(&usageError{"--depth needs --focus", "pass --focus NODE"})
-	}
-	snap, err := c.load()
-	if err != nil {
-		return c.fail(err)
-	}
-	g := snap.Graph
-	worst := queries.Worst(queries.Run(snap, queries.All())) // kept findings only
-	if c.o.focus != "" {
-		id, note, err := queries.Resolve(g, c.o.focus, snap.Layout.Home)
-		if err != nil {
-			return c.fail(notFound(err))
-		}
-		if note != "" {
-			fmt.Fprintf(c.env.Stderr, "driftmap: note: %s\n", exporters.Text(note))
-		}
-		g = g.Subgraph(g.Neighbourhood(id, c.o.depth))
-	}
-	if err := f.FormatGraph(c.env.Stdout, g, worst); err != nil {
-		return c.fail(err)
-	}
-	return ExitOK
+	return svg
 }
 
 var impactCmd = &command{

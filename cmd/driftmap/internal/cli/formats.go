@@ -13,7 +13,7 @@ import (
 // the CLI's own.
 var (
 	checkFormats  = []string{"text", "json", "dot", "html", "sarif", "github"}
-	graphFormats  = []string{"dot", "json"}
+	graphFormats  = []string{"dot", "svg", "mermaid", "json"}
 	answerFormats = []string{"text", "json"} // impact and why
 )
 
