@@ -15,17 +15,19 @@ build:
 	$(GO) build -o $(BIN) ./cmd/driftmap
 
 # demo audits the broken tree (findings expected, so its exit status 1 is
-# not a failure), writes its graph, then audits the remediated tree, which
+# not a failure) and writes its HTML report and its service map as SVG
+# (no Graphviz needed), then audits the remediated tree, which
 # must check clean and need no render, and last the tree laid out as
 # Sanctum publishes it (findings expected again).
 demo: build
-	@echo "== driftmap check: the broken tree ($(DEMO)/broken)"
-	@$(BIN) check --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace; \
-	  status=$$?; if [ $$status -gt 1 ]; then exit $$status; fi
 	@mkdir -p bin
-	@$(BIN) graph --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace > bin/demo-broken.dot
+	@echo "== driftmap check: the broken tree ($(DEMO)/broken)"
+	@$(BIN) check --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace \
+	  --output html=bin/demo-broken.html; \
+	  status=$$?; if [ $$status -gt 1 ]; then exit $$status; fi
+	@$(BIN) graph --format svg --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace > bin/demo-broken.svg
 	@echo
-	@echo "   graph written to bin/demo-broken.dot (render: dot -Tsvg bin/demo-broken.dot > bin/demo.svg)"
+	@echo "   report written to bin/demo-broken.html, service map to bin/demo-broken.svg (open either in a browser)"
 	@echo
 	@echo "== driftmap check --fail-on warning, then render --check: the remediated tree ($(DEMO)/clean)"
 	@$(BIN) check --fail-on warning --root $(DEMO)/clean/root --home $(DEMO_HOME) --workspace $(DEMO)/clean/workspace

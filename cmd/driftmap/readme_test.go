@@ -80,3 +80,36 @@ func TestReadmeOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeMap keeps docs/demo-map.svg, the map README.md shows, the
+// map of the broken demo as `driftmap graph --format svg` draws it today.
+// UPDATE_README=1 rewrites it.
+func TestReadmeMap(t *testing.T) {
+	file, err := filepath.Abs("../../docs/demo-map.svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := filepath.Abs("../../testdata/demo/broken")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(demo)
+	var out, errb bytes.Buffer
+	args := strings.Fields("graph --format svg --root root --home /Users/bert --workspace workspace")
+	if code := cli.Execute(args, cli.Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}); code != 0 {
+		t.Fatalf("driftmap %s: exit %d: %s", strings.Join(args, " "), code, errb.String())
+	}
+	if os.Getenv("UPDATE_README") == "1" {
+		if err := os.WriteFile(file, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(want, out.Bytes()) {
+		t.Errorf("docs/demo-map.svg is stale (UPDATE_README=1 rewrites it)")
+	}
+}
