@@ -7,7 +7,7 @@ BIN       := bin/driftmap
 DEMO      := testdata/demo
 DEMO_HOME := /Users/bert
 
-.PHONY: all build demo test vet fmt bench fuzz clean
+.PHONY: all build demo test vet fmt bench bench-go bench-fleet fuzz clean
 
 all: build
 
@@ -47,8 +47,24 @@ test: vet
 fmt:
 	gofmt -l -w .
 
-bench:
+# bench runs the Go benchmarks, then the fleet benchmark: for each size
+# in BENCH_SIZES, a synthetic fleet (driftmap synth, kept in
+# $${TMPDIR:-/tmp}/driftmap-bench/N-SEED or BENCH_DIR/N-SEED and reused),
+# audited with check --format json against a plain read of its files,
+# BENCH_RUNS times each; one table row per size, and exit 1 unless check
+# reports exactly the planted findings (see docs/performance.md).
+BENCH_SIZES ?= 1000 10000 100000
+BENCH_RUNS  ?= 3
+BENCH_SEED  ?= 1
+BENCH_DIR   ?=
+
+bench: bench-go bench-fleet
+
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench-fleet: build
+	$(GO) run ./internal/fleetbench -driftmap $(BIN) -sizes "$(BENCH_SIZES)" -runs $(BENCH_RUNS) -seed $(BENCH_SEED) $(if $(BENCH_DIR),-dir "$(BENCH_DIR)")
 
 # fuzz runs every fuzz target briefly (FUZZTIME=1m for longer). Minimizing
 # a new input is capped at 2s: an uncapped one can still be running when
