@@ -764,3 +764,29 @@ func TestYAMLValueMergeBudget(t *testing.T) {
 		t.Errorf("%d services, s4999 = %v", len(svcs), s)
 	}
 }
+
+// TestCheckArtifactsLargeHonestFiles checks that the walk limit grows
+// with the files: an instance.yaml of 70,000 services (210,000 values,
+// more than the fixed floor of maxNodes) and its JSON cache are
+// compared, not given up on.
+func TestCheckArtifactsLargeHonestFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large files")
+	}
+	var y, j strings.Builder
+	y.WriteString("services:\n")
+	j.WriteString(`{"services": {`)
+	for i := range 70000 {
+		fmt.Fprintf(&y, "  s%d: {enabled: true, port: %d}\n", i, i)
+		if i > 0 {
+			j.WriteString(",")
+		}
+		fmt.Fprintf(&j, `"s%d": {"enabled": true, "port": %d}`, i, i)
+	}
+	j.WriteString("}}")
+	spec := sanctum.ArtifactSpec{Kind: sanctum.ArtifactJSONCache, Input: "~/.sanctum/instance.yaml", Output: "~/.sanctum/.instance.json"}
+	root, ws := artFiles(t, map[string]string{artInstanceFile: y.String(), "/Users/bert/.sanctum/.instance.json": j.String()})
+	if r := artOne(t, root, ws, spec); r.State != OK {
+		t.Errorf("state %s, differences %q", r.State, r.Differences)
+	}
+}

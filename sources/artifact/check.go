@@ -149,7 +149,7 @@ func Check(fsys rootfs.FS, env Env, specs []sanctum.ArtifactSpec) []Result {
 // Limits on what one comparison may cost.
 const (
 	maxDepth = 100    // nesting of values
-	maxNodes = 200000 // values visited by one comparison
+	maxNodes = 200000 // values one comparison may visit beyond 2 per byte of its files (walkLimit)
 	maxDiffs = 50     // Difference lines per result
 	maxShown = 60     // characters of a value or key shown
 )
@@ -269,7 +269,7 @@ func (c *checker) checkFile(r Result, in, out location) Result {
 	case err != nil:
 		return cannot(r, "cannot read output %s: %s", out.name, rootfs.Reason(err))
 	}
-	d := newDiffer("in input", "in output", "only in input", "only in output")
+	d := newDiffer(len(inData)+len(outData), "in input", "in output", "only in input", "only in output")
 	want, err := yamlValue(inData)
 	d.parseFailure("input", "YAML", err)
 	var have any
@@ -389,7 +389,7 @@ func (c *checker) checkTemplate(spec sanctum.ArtifactSpec, tmpl, installed locat
 		r.State = OK // not compared: see Check
 		return r
 	}
-	d := newDiffer("in template", "installed", "only in template", "only in the installed plist")
+	d := newDiffer(len(text)+len(have), "in template", "installed", "only in template", "only in the installed plist")
 	d.sentinels = rt.sentinels
 	d.addSecrets(rt.secrets...)
 	d.addSecrets(inst.secrets...)

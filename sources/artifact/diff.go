@@ -41,11 +41,23 @@ type differ struct {
 	flat                bool            // top-level keys are dotted paths (a flat JSON cache)
 	recs                []diffRec
 	visits              int
+	limit               int // values one comparison may visit (see walkLimit)
 }
 
-func newDiffer(leftIn, rightIn, onlyLeft, onlyRight string) *differ {
-	return &differ{leftIn: leftIn, rightIn: rightIn, onlyLeft: onlyLeft, onlyRight: onlyRight}
+// newDiffer returns a differ for files of size bytes in all: what it
+// may visit is bounded by walkLimit(size).
+func newDiffer(size int, leftIn, rightIn, onlyLeft, onlyRight string) *differ {
+	return &differ{leftIn: leftIn, rightIn: rightIn, onlyLeft: onlyLeft, onlyRight: onlyRight, limit: walkLimit(size)}
 }
+
+// walkLimit is how many values a walk over trees decoded from size bytes
+// may visit. A file spends at least two bytes on each value it writes
+// ("1," in JSON, "a: 1" in YAML), so an honest pair of files stays well
+// inside it however large they are (a 100,000-service instance.yaml and
+// its cache hold some 600,000 values in 8 MB); only aliases, which
+// decode to shared subtrees that a walk would expand, can exceed it, and
+// then the walk stops in time linear in the files' size.
+func walkLimit(size int) int { return maxNodes + 2*size }
 
 // parseFailure notes that the file what could not be read as format.
 func (d *differ) parseFailure(what, format string, err error) {
@@ -77,11 +89,11 @@ func (d *differ) addSecrets(ss ...string) {
 
 // compare compares two value trees.
 func (d *differ) compare(want, have any) {
-	d.addSecrets(secretStrings(want)...)
-	d.addSecrets(secretStrings(have)...)
+	d.addSecrets(secretStrings(want, d.limit)...)
+	d.addSecrets(secretStrings(have, d.limit)...)
 	d.walk(want, have, nil, 0, false)
-	if d.visits > maxNodes {
-		d.note("cannot check: the files hold more than %d values", maxNodes)
+	if d.visits > d.limit {
+		d.note("cannot check: the files hold more than %d values", d.limit)
 	}
 }
 
@@ -162,7 +174,7 @@ func (d *differ) add(p *keyPath, kind diffKind, a, b any, hidden bool) {
 // values at p may be credentials.
 func (d *differ) walk(a, b any, p *keyPath, depth int, hide bool) {
 	d.visits++
-	if d.visits > maxNodes {
+	if d.visits > d.limit {
 		return
 	}
 	if depth > maxDepth {
@@ -250,7 +262,7 @@ func (d *differ) maps(a, b map[string]any, p *keyPath, depth int, hide bool) {
 			secret := hide || redact.Name(e.name) || redact.Name(e.bk)
 			d.walk(a[e.ak], b[e.bk], cp, depth+1, secret)
 		}
-		if d.visits > maxNodes {
+		if d.visits > d.limit {
 			return
 		}
 	}
@@ -268,7 +280,7 @@ func (d *differ) lists(a, b []any, p *keyPath, depth int, hide bool) {
 		default:
 			d.walk(a[i], b[i], cp, depth+1, hide || sa[i] || sb[i])
 		}
-		if d.visits > maxNodes {
+		if d.visits > d.limit {
 			return
 		}
 	}
@@ -341,13 +353,13 @@ func secretArgs(list []any) []bool {
 // secretStrings returns every string that may be a credential in v: the
 // strings under credential-like keys and secret arguments (see
 // secretArgs), and the value part of NAME=value arguments.
-func secretStrings(v any) []string {
+func secretStrings(v any, limit int) []string {
 	var out []string
 	visits := 0
 	var walk func(v any, hide bool, depth int)
 	walk = func(v any, hide bool, depth int) {
 		visits++
-		if depth > maxDepth || visits > maxNodes {
+		if depth > maxDepth || visits > limit {
 			return
 		}
 		switch cv := v.(type) {

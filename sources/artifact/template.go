@@ -47,7 +47,7 @@ func (c *checker) instance() *instanceValues {
 		return t
 	}
 	t.value = v
-	t.secrets = secretStrings(v)
+	t.secrets = secretStrings(v, walkLimit(len(data)))
 	return t
 }
 

@@ -101,7 +101,7 @@ func (e *expansionError) Error() string {
 // many mappings merging a large one, or a chain of merges, would
 // multiply. Every node converted and every entry copied is charged to a
 // budget proportional to the document's size (sanctum.NodeBudget).
-// Walking the result as a tree is bounded by the differ (maxNodes).
+// Walking the result as a tree is bounded by the differ (walkLimit).
 type yamlConverter struct {
 	memo     map[*yaml.Node]any
 	active   map[*yaml.Node]bool
