@@ -128,7 +128,7 @@ func (c *ctx) fail(err error) int {
 }
 
 func commands() []*command {
-	return []*command{checkCmd, baselineCmd, graphCmd, impactCmd, whyCmd, renderCmd, rulesCmd, explainCmd, versionCmd}
+	return []*command{checkCmd, baselineCmd, graphCmd, impactCmd, whyCmd, renderCmd, rulesCmd, explainCmd, synthCmd, versionCmd}
 }
 
 // Execute runs the command line args (without the program name) and
@@ -211,8 +211,8 @@ Commands:
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.short)
 	}
 	fmt.Fprint(w, `
-Every command but version takes --root, --home, --workspace, --label-prefix
-and --node. 'driftmap --version' prints the version.
+Every command but synth and version takes --root, --home, --workspace,
+--label-prefix and --node. 'driftmap --version' prints the version.
 Run 'driftmap help COMMAND' or 'driftmap COMMAND -h' for details.
 `)
 }
