@@ -69,7 +69,9 @@ func Load(opts Options) (*Snapshot, error) {
 		scanned:    map[string]bool{},
 	}
 	if ld.fs == nil {
-		ld.fs = rootfs.RootFS{Dir: opts.Root}
+		cached := rootfs.RootFS{Dir: opts.Root}.Cached()
+		defer cached.Close()
+		ld.fs = cached
 	}
 	ld.paths = pathnode.New(ld.b, ld.fs)
 	ld.paths.IsWrapper = func(p string) bool { return ld.scripts[p] || ld.inWrapperDir(p) }
