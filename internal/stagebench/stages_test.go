@@ -124,4 +124,3 @@ func BenchmarkFormat(b *testing.B) {
 		})
 	}
 }
-
