@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"bytes"
 	"path"
 	"slices"
 	"strings"
@@ -190,15 +191,40 @@ func (ld *loader) markScript(t record.Target) string {
 		return "" // already a plain file of the graph: keep one node per path
 	}
 	fi, err := ld.fs.Lstat(p)
-	if err != nil || !fi.Mode().IsRegular() {
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > rootfs.MaxScript {
 		return ""
 	}
-	data, err := ld.fs.ReadFile(p, rootfs.MaxScript)
+	// A program is most often a binary: its first bytes tell, and only a
+	// file that may be a script is read whole.
+	data, err := rootfs.ReadHead(ld.fs, p, scriptHead, rootfs.MaxScript)
+	if err == nil && int64(len(data)) == scriptHead && mayBeScript(p, data) {
+		data, err = ld.fs.ReadFile(p, rootfs.MaxScript)
+	}
 	if err != nil || !shell.IsScriptFile(p, data) {
 		return "" // an unreadable file is reported when it is scanned, or not at all
 	}
 	ld.scripts[p] = true
 	return p
+}
+
+// scriptHead is how much of a program markScript reads first.
+const scriptHead = 512
+
+// mayBeScript reports whether a file whose first bytes are head (not the
+// whole file) may be a shell script by shell.IsScriptFile: no NUL byte
+// in head, and a #! line naming a shell (or not yet ended) or, without
+// #!, a shell script's file name.
+func mayBeScript(name string, head []byte) bool {
+	if bytes.IndexByte(head, 0) >= 0 {
+		return false
+	}
+	if !bytes.HasPrefix(head, []byte("#!")) {
+		return shell.IsScriptFile(name, nil)
+	}
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		return shell.IsScript(head[:i+1])
+	}
+	return true
 }
 
 // inWrapperDir reports whether p is directly in a wrappers directory.

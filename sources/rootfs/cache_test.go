@@ -93,3 +93,31 @@ func TestCachedManyDirs(t *testing.T) {
 		t.Fatalf("ReadFile after Close = %q, %v", data, err)
 	}
 }
+
+// TestReadHead peeks at the first bytes of a file of any size, never
+// past the root, and reads a short file whole.
+func TestReadHead(t *testing.T) {
+	base := t.TempDir()
+	root, out := filepath.Join(base, "root"), filepath.Join(base, "outside")
+	must(t, os.Mkdir(root, 0o755))
+	plantOutside(t, out)
+	big := bytes.Repeat([]byte{0x7f, 'E', 'L', 'F', 0}, 1<<20) // 5 MiB, over MaxScript
+	must(t, os.WriteFile(filepath.Join(root, "big"), big, 0o755))
+	must(t, os.WriteFile(filepath.Join(root, "short"), []byte("#!/bin/sh\n"), 0o755))
+	must(t, os.Symlink(filepath.Join(out, "secret"), filepath.Join(root, "escape")))
+	for _, fsys := range []RootFS{{Dir: root}, RootFS{Dir: root}.Cached()} {
+		if data, err := ReadHead(fsys, "/big", 8, MaxScript); err != nil || !bytes.Equal(data, big[:8]) {
+			t.Errorf("ReadHead(/big) = %q, %v", data, err)
+		}
+		if _, err := fsys.ReadFile("/big", MaxScript); err == nil {
+			t.Error("ReadFile(/big) read a file over its cap")
+		}
+		if data, err := ReadHead(fsys, "/short", 512, MaxScript); err != nil || string(data) != "#!/bin/sh\n" {
+			t.Errorf("ReadHead(/short) = %q, %v", data, err)
+		}
+		if data, _ := ReadHead(fsys, "/escape", 512, MaxScript); bytes.Contains(data, []byte(sentinel[:8])) {
+			t.Error("ReadHead(/escape) read a file outside the root")
+		}
+		fsys.Close()
+	}
+}
