@@ -86,6 +86,7 @@ func (ld *loader) loadLaunchd() {
 		probs []record.Problem
 	}
 	res := make([]parsed, len(files))
+	ld.toRead(len(files))
 	ld.each(len(files), func(i int) {
 		data, err := ld.read(files[i].path, rootfs.MaxPlist)
 		if err != nil {

@@ -39,6 +39,8 @@ type Options struct {
 	// Workers is how many files are read and parsed at once; 0 means
 	// GOMAXPROCS. The result is the same whatever the number.
 	Workers int
+	// Progress, when not nil, counts the files read as Load goes.
+	Progress *Progress
 }
 
 // SetupError is an error that prevents loading at all (the root does not
@@ -72,6 +74,7 @@ func Load(opts Options) (*Snapshot, error) {
 		scripts:    map[string]bool{},
 		scanned:    map[string]bool{},
 		workers:    workerCount(opts.Workers),
+		progress:   opts.Progress,
 	}
 	if ld.fs == nil {
 		cached := rootfs.RootFS{Dir: opts.Root}.Cached()
@@ -125,10 +128,12 @@ type loader struct {
 	fs      rootfs.FS
 	fsMu    sync.Mutex // serialises reads from workers (see read)
 	workers int        // see each
-	l       sanctum.Layout
-	b       *graph.Builder
-	probs   []record.Problem
-	dirs    []SourceDir
+	// progress counts the files read (see read), or is nil.
+	progress *Progress
+	l        sanctum.Layout
+	b        *graph.Builder
+	probs    []record.Problem
+	dirs     []SourceDir
 
 	inst      *sanctum.Instance
 	cat       *sanctum.Catalog
@@ -290,6 +295,7 @@ func (ld *loader) loadManifests() {
 		probs []record.Problem
 	}
 	res := make([]parsed, len(files))
+	ld.toRead(len(files))
 	ld.each(len(files), func(i int) {
 		r := &res[i]
 		if r.data, r.err = ld.read(files[i], rootfs.MaxYAML); r.err == nil {

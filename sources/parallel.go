@@ -49,5 +49,27 @@ func workerCount(n int) int {
 func (ld *loader) read(name string, max int64) ([]byte, error) {
 	ld.fsMu.Lock()
 	defer ld.fsMu.Unlock()
+	if ld.progress != nil {
+		defer ld.progress.read.Add(1)
+	}
 	return ld.fs.ReadFile(name, max)
+}
+
+// Progress counts the files a Load has read, and how many it has found
+// to read so far, for a command to show while it runs. It is safe to
+// read from another goroutine while Load runs.
+type Progress struct {
+	read, found atomic.Int64
+}
+
+// Counts returns the files read and the files found so far.
+func (p *Progress) Counts() (read, found int64) {
+	return p.read.Load(), p.found.Load()
+}
+
+// toRead notes n more files found to read.
+func (ld *loader) toRead(n int) {
+	if ld.progress != nil {
+		ld.progress.found.Add(int64(n))
+	}
 }

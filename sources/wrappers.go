@@ -92,6 +92,7 @@ func (ld *loader) scan(p string) scanned {
 func (ld *loader) prescan(paths []string) {
 	paths = slices.Compact(slices.Sorted(slices.Values(paths)))
 	res := make([]scanned, len(paths))
+	ld.toRead(len(paths))
 	ld.each(len(paths), func(i int) { res[i] = ld.scan(paths[i]) })
 	ld.prescanned = make(map[string]scanned, len(paths))
 	for i, p := range paths {
