@@ -3,6 +3,7 @@ package graph
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Builder accumulates nodes and edges in any order; Build sorts them, so
@@ -91,8 +92,13 @@ func (b *Builder) Build() *Graph {
 	slices.SortFunc(g.edges, compareEdge)
 	g.out = make([][]int, len(g.nodes))
 	g.in = make([][]int, len(g.nodes))
+	g.from = make([]int, len(g.edges))
+	g.to = make([]int, len(g.edges))
+	n := len(g.nodes)
+	g.marks = &sync.Pool{New: func() any { m := make([]int32, n); return &m }}
 	for i, e := range g.edges {
 		f, t := g.index[e.From], g.index[e.To]
+		g.from[i], g.to[i] = f, t
 		g.out[f] = append(g.out[f], i)
 		g.in[t] = append(g.in[t], i)
 	}
@@ -121,6 +127,10 @@ type Graph struct {
 	index map[string]int
 	out   [][]int // node index -> edge indexes, sorted
 	in    [][]int
+	// from and to are each edge's end nodes, as node indexes.
+	from, to []int
+	// marks hands walks their per-node marks (see search), reused.
+	marks *sync.Pool
 }
 
 // Nodes returns every node sorted by ID. The slice must not be modified.
