@@ -63,6 +63,18 @@ func (b *Builder) AddEdge(from, to string, k EdgeKind, ev ...Evidence) {
 // Build freezes the builder into an immutable, sorted Graph.
 func (b *Builder) Build() *Graph {
 	g := &Graph{index: make(map[string]int, len(b.nodes))}
+	// The edges are copied and sorted while the nodes are: the two
+	// share nothing until the adjacency lists join them.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		g.edges = make([]Edge, 0, len(b.edges))
+		for _, e := range b.edges {
+			c := *e
+			c.Evidence = SortEvidence(slices.Clone(c.Evidence))
+			g.edges = append(g.edges, c)
+		}
+		slices.SortFunc(g.edges, compareEdge)
+	})
 	g.nodes = make([]Node, 0, len(b.nodes))
 	for _, n := range b.nodes {
 		c := *n
@@ -83,13 +95,7 @@ func (b *Builder) Build() *Graph {
 	for i, n := range g.nodes {
 		g.index[n.ID] = i
 	}
-	g.edges = make([]Edge, 0, len(b.edges))
-	for _, e := range b.edges {
-		c := *e
-		c.Evidence = SortEvidence(slices.Clone(c.Evidence))
-		g.edges = append(g.edges, c)
-	}
-	slices.SortFunc(g.edges, compareEdge)
+	wg.Wait()
 	g.out = make([][]int, len(g.nodes))
 	g.in = make([][]int, len(g.nodes))
 	g.from = make([]int, len(g.edges))
