@@ -154,13 +154,14 @@ func (g *Graph) Cycle(start string, component []string, kinds ...EdgeKind) []Edg
 	// one search from start gives the distance to every p. Ties go to the
 	// first predecessor in edge order.
 	s := g.walk(si, false, kinds, func(e Edge) bool { return member[e.From] && member[e.To] }, -1)
+	defer s.done(g)
 	best, bestLen := -1, 0
 	for _, ei := range g.in[si] {
 		back := g.edges[ei]
 		if !member[back.From] || !kindOK(back, kinds) {
 			continue
 		}
-		at, ok := s.at[g.index[back.From]]
+		at, ok := s.pos(g.from[ei])
 		if !ok || at < 0 {
 			continue
 		}
@@ -193,7 +194,8 @@ func (g *Graph) ShortestPath(from, to string, kinds ...EdgeKind) []Edge {
 		return []Edge{}
 	}
 	s := g.walk(fi, false, kinds, nil, ti)
-	if _, ok := s.at[ti]; !ok {
+	defer s.done(g)
+	if _, ok := s.pos(ti); !ok {
 		return nil
 	}
 	return s.path(g, ti)
@@ -222,9 +224,11 @@ func (g *Graph) Dependents(target string, kinds ...EdgeKind) []Reach {
 		return nil
 	}
 	s := g.walk(ti, true, kinds, nil, -1)
+	defer s.done(g)
 	// The search meets nodes in order of distance; sort each distance by
 	// node index, which is ID order.
-	slices.SortStableFunc(s.order, func(a, b step) int {
+	// (dist, node) is unique, so an unstable sort gives the same order.
+	slices.SortFunc(s.order, func(a, b step) int {
 		return cmp.Or(cmp.Compare(a.dist, b.dist), cmp.Compare(a.node, b.node))
 	})
 	out := make([]Reach, len(s.order))
@@ -238,8 +242,31 @@ func (g *Graph) Dependents(target string, kinds ...EdgeKind) []Reach {
 // start excluded), in the order it was reached, with the edge that
 // reached it first.
 type search struct {
-	at    map[int]int // node index -> position in order; the start maps to -1
+	// marks holds, for each node index, 0 when the walk has not reached
+	// it, else its position in order plus 2 (the start: 1). It comes
+	// from the graph's pool; done clears the marks it set and returns it.
+	marks *[]int32
+	start int
 	order []step
+}
+
+// pos returns the position in order of node index n (-1 for the start),
+// and whether the walk reached it.
+func (s *search) pos(n int) (int, bool) {
+	m := (*s.marks)[n]
+	return int(m) - 2, m != 0
+}
+
+// done returns the walk's marks to the graph, cleared; s must not be
+// used after.
+func (s *search) done(g *Graph) {
+	m := *s.marks
+	m[s.start] = 0
+	for _, st := range s.order {
+		m[st.node] = 0
+	}
+	g.marks.Put(s.marks)
+	s.marks = nil
 }
 
 type step struct {
@@ -261,7 +288,9 @@ type step struct {
 // touches, never more: a file that 50,000 jobs share is 50,000 steps, not
 // 50,000 squared.
 func (g *Graph) walk(start int, reversed bool, kinds []EdgeKind, allow func(Edge) bool, stop int) *search {
-	s := &search{at: map[int]int{start: -1}}
+	s := &search{marks: g.marks.Get().(*[]int32), start: start}
+	marks := *s.marks
+	marks[start] = 1
 	adj := g.out
 	if reversed {
 		adj = g.in
@@ -272,14 +301,14 @@ func (g *Graph) walk(start int, reversed bool, kinds []EdgeKind, allow func(Edge
 			if !kindOK(e, kinds) || allow != nil && !allow(e) {
 				continue
 			}
-			next := g.index[e.To]
+			next := g.to[ei]
 			if reversed {
-				next = g.index[e.From]
+				next = g.from[ei]
 			}
-			if _, seen := s.at[next]; seen {
+			if marks[next] != 0 {
 				continue
 			}
-			s.at[next] = len(s.order)
+			marks[next] = int32(len(s.order) + 2)
 			s.order = append(s.order, step{node: next, edge: ei, dist: dist + 1})
 			if next == stop {
 				return s
@@ -296,10 +325,10 @@ func (g *Graph) walk(start int, reversed bool, kinds []EdgeKind, allow func(Edge
 // which the walk reached, in order.
 func (s *search) path(g *Graph, n int) []Edge {
 	var rev []Edge
-	for at := s.at[n]; at >= 0; {
-		e := g.edges[s.order[at].edge]
-		rev = append(rev, e)
-		at = s.at[g.index[e.From]]
+	for at, _ := s.pos(n); at >= 0; {
+		ei := s.order[at].edge
+		rev = append(rev, g.edges[ei])
+		at, _ = s.pos(g.from[ei])
 	}
 	slices.Reverse(rev)
 	return rev

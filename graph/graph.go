@@ -3,6 +3,7 @@ package graph
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Builder accumulates nodes and edges in any order; Build sorts them, so
@@ -62,6 +63,18 @@ func (b *Builder) AddEdge(from, to string, k EdgeKind, ev ...Evidence) {
 // Build freezes the builder into an immutable, sorted Graph.
 func (b *Builder) Build() *Graph {
 	g := &Graph{index: make(map[string]int, len(b.nodes))}
+	// The edges are copied and sorted while the nodes are: the two
+	// share nothing until the adjacency lists join them.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		g.edges = make([]Edge, 0, len(b.edges))
+		for _, e := range b.edges {
+			c := *e
+			c.Evidence = SortEvidence(slices.Clone(c.Evidence))
+			g.edges = append(g.edges, c)
+		}
+		slices.SortFunc(g.edges, compareEdge)
+	})
 	g.nodes = make([]Node, 0, len(b.nodes))
 	for _, n := range b.nodes {
 		c := *n
@@ -82,17 +95,16 @@ func (b *Builder) Build() *Graph {
 	for i, n := range g.nodes {
 		g.index[n.ID] = i
 	}
-	g.edges = make([]Edge, 0, len(b.edges))
-	for _, e := range b.edges {
-		c := *e
-		c.Evidence = SortEvidence(slices.Clone(c.Evidence))
-		g.edges = append(g.edges, c)
-	}
-	slices.SortFunc(g.edges, compareEdge)
+	wg.Wait()
 	g.out = make([][]int, len(g.nodes))
 	g.in = make([][]int, len(g.nodes))
+	g.from = make([]int, len(g.edges))
+	g.to = make([]int, len(g.edges))
+	n := len(g.nodes)
+	g.marks = &sync.Pool{New: func() any { m := make([]int32, n); return &m }}
 	for i, e := range g.edges {
 		f, t := g.index[e.From], g.index[e.To]
+		g.from[i], g.to[i] = f, t
 		g.out[f] = append(g.out[f], i)
 		g.in[t] = append(g.in[t], i)
 	}
@@ -121,6 +133,10 @@ type Graph struct {
 	index map[string]int
 	out   [][]int // node index -> edge indexes, sorted
 	in    [][]int
+	// from and to are each edge's end nodes, as node indexes.
+	from, to []int
+	// marks hands walks their per-node marks (see search), reused.
+	marks *sync.Pool
 }
 
 // Nodes returns every node sorted by ID. The slice must not be modified.

@@ -4,80 +4,160 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
+	"sync"
 	"testing"
 
+	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/internal/synth"
 	"github.com/driftmap/driftmap/sources"
+	"github.com/driftmap/driftmap/sources/render"
 )
 
-// fleet writes a synthetic constellation of n services, each with a
-// catalog entry, a manifest, a plist and a wrapper script, every tenth
-// one with a missing target, and returns the directory.
-func fleet(tb testing.TB, n int) string {
-	tb.Helper()
-	dir := tb.TempDir()
-	w := func(name, data string, mode os.FileMode) {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), mode); err != nil {
-			tb.Fatal(err)
-		}
+// benchSnap is a 2,000-service synth fleet, loaded once per test run
+// (the benchmarks below skip in -short mode).
+var benchSnap = sync.OnceValues(func() (*sources.Snapshot, error) {
+	dir, err := os.MkdirTemp("", "driftmap-queries-bench-")
+	if err != nil {
+		return nil, err
 	}
-	var cat, inst strings.Builder
-	cat.WriteString("version: 1\nservices:\n")
-	inst.WriteString("services:\n")
-	for i := range n {
-		name := fmt.Sprintf("svc-%05d", i)
-		fmt.Fprintf(&cat, "  %s: {launchagent: com.sanctum.%s, requires: [svc-%05d]}\n", name, name, (i+1)%n)
-		fmt.Fprintf(&inst, "  svc_%05d: {port: %d}\n", i, 10000+i)
-		w(fmt.Sprintf("root/Users/bert/.sanctum/services/%s.yaml", name), fmt.Sprintf("name: %s\nport: %d\nrequires: [svc-%05d]\nlaunchagent: com.sanctum.%s\n", name, 10000+i, (i+1)%n, name), 0o644)
-		target := "/usr/bin/true"
-		if i%10 == 0 {
-			target = "/opt/gone/" + name
-		}
-		w(fmt.Sprintf("root/Users/bert/.sanctum/bin/%s", name), fmt.Sprintf("#!/bin/bash\nsource ~/.sanctum/env.sh\nexec %s --port %d\n", target, 10000+i), 0o755)
-		w(fmt.Sprintf("root/Users/bert/Library/LaunchAgents/com.sanctum.%s.plist", name), fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
-<plist version="1.0">
-<dict>
-	<key>Label</key>
-	<string>com.sanctum.%s</string>
-	<key>ProgramArguments</key>
-	<array>
-		<string>/Users/bert/.sanctum/bin/%s</string>
-		<string>/health</string>
-	</array>
-	<key>StandardErrorPath</key>
-	<string>/Users/bert/Library/Logs/%s.log</string>
-</dict>
-</plist>
-`, name, name, name), 0o644)
+	defer os.RemoveAll(dir)
+	res, err := synth.Generate(synth.Options{N: 2000, Seed: 1, Dir: filepath.Join(dir, "fleet")})
+	if err != nil {
+		return nil, err
 	}
-	w("workspace/sanctum/runtime_catalog.yaml", cat.String(), 0o644)
-	w("root/Users/bert/.sanctum/instance.yaml", inst.String(), 0o644)
-	w("root/Users/bert/.sanctum/env.sh", "export A=1\n", 0o644)
-	w("root/usr/bin/true", "#!/bin/sh\n", 0o755)
-	w("root/Users/bert/Library/Logs/.keep", "", 0o644)
-	return dir
+	d := res.Document
+	return sources.Load(sources.Options{Root: filepath.Join(dir, "fleet", d.Root), Home: d.Home, Workspace: filepath.Join(dir, "fleet", d.Workspace)})
+})
+
+// BenchmarkRule runs each rule on its own over a loaded 2,000-service
+// fleet, with the render plan computed once beforehand (BenchmarkPlan
+// times it), as Check shares it between rules.
+func BenchmarkRule(b *testing.B) {
+	if testing.Short() {
+		b.Skip("generating a fleet in -short mode")
+	}
+	snap, err := benchSnap()
+	if err != nil {
+		b.Fatal(err)
+	}
+	plan := render.Plan(snap)
+	for _, r := range All() {
+		b.Run(r.Name, func(b *testing.B) {
+			st := &ignoreState{ran: map[string]bool{}, known: map[string]bool{}}
+			for b.Loop() {
+				var out []Finding
+				r.Run(&Pass{Snapshot: snap, Plan: plan, rule: r, findings: &out, ignore: st, baseline: &baselineState{base: &Baseline{}, ran: map[string]bool{}, known: map[string]bool{}}})
+			}
+		})
+	}
 }
 
-func benchmarkCheck(b *testing.B, n int) {
-	dir := fleet(b, n)
-	opts := sources.Options{Root: filepath.Join(dir, "root"), Home: "/Users/bert", Workspace: filepath.Join(dir, "workspace")}
+// BenchmarkPlan is render.Plan, which Check computes once for the rules.
+func BenchmarkPlan(b *testing.B) {
+	if testing.Short() {
+		b.Skip("generating a fleet in -short mode")
+	}
+	snap, err := benchSnap()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		render.Plan(snap)
+	}
+}
+
+// bigGraph is a chain-and-fan graph of n services built in memory: each
+// service runs as its job, which execs its wrapper, which sources one
+// shared library; service i requires up to three of the services before
+// it.
+func bigGraph(n int) *graph.Graph {
+	b := graph.NewBuilder()
+	lib := b.Node(graph.File, "/lib/common.sh")
+	ev := graph.Evidence{File: "/bench", Line: 1}
+	for i := range n {
+		s := b.Node(graph.Service, fmt.Sprintf("svc-%06d", i))
+		j := b.Node(graph.Job, fmt.Sprintf("com.bench.svc-%06d", i))
+		w := b.Node(graph.Wrapper, fmt.Sprintf("/bin/svc-%06d", i))
+		b.AddEdge(s.ID, j.ID, graph.RunsAs, ev)
+		b.AddEdge(j.ID, w.ID, graph.Exec, ev)
+		b.AddEdge(w.ID, lib.ID, graph.Source, ev)
+		for _, d := range []int{i / 2, i - 1, i / 3} {
+			if d >= 0 && d < i {
+				b.AddEdge(s.ID, graph.ID(graph.Service, fmt.Sprintf("svc-%06d", d)), graph.Requires, ev)
+			}
+		}
+	}
+	return b.Build()
+}
+
+var graph100k = sync.OnceValue(func() *graph.Graph { return bigGraph(100_000) })
+
+// BenchmarkImpact100k is `impact` on a loaded 100,000-service graph:
+// the shared library every wrapper sources (everything is affected),
+// and the first service (every service requires it, transitively).
+func BenchmarkImpact100k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("a 100,000-service graph in -short mode")
+	}
+	g := graph100k()
+	for _, target := range []string{graph.ID(graph.File, "/lib/common.sh"), graph.ID(graph.Service, "svc-000000")} {
+		b.Run(target, func(b *testing.B) {
+			for b.Loop() {
+				if im := ImpactOf(g, target); len(im.Affected) == 0 {
+					b.Fatal("nothing affected")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkWhy100k is `why` on a loaded 100,000-service graph: the last
+// service to the first, and the last service to the shared library.
+func BenchmarkWhy100k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("a 100,000-service graph in -short mode")
+	}
+	g := graph100k()
+	from := graph.ID(graph.Service, "svc-099999")
+	for _, to := range []string{graph.ID(graph.Service, "svc-000000"), graph.ID(graph.File, "/lib/common.sh")} {
+		b.Run(to, func(b *testing.B) {
+			for b.Loop() {
+				if y := WhyOf(g, from, to); len(y.Path) == 0 {
+					b.Fatal("no path")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDenseCycle runs dependency-cycle on 2,000 services all
+// requiring each other: one strongly connected component, reported with
+// a bounded set of example cycles.
+func BenchmarkDenseCycle(b *testing.B) {
+	if testing.Short() {
+		b.Skip("a dense component in -short mode")
+	}
+	const n = 2000
+	gb := graph.NewBuilder()
+	ids := make([]string, n)
+	for i := range n {
+		ids[i] = gb.Node(graph.Service, fmt.Sprintf("svc-%04d", i)).ID
+	}
+	ev := graph.Evidence{File: "/bench", Line: 1}
+	for _, a := range ids {
+		for _, c := range ids {
+			if a != c {
+				gb.AddEdge(a, c, graph.Requires, ev)
+			}
+		}
+	}
+	snap := &sources.Snapshot{Graph: gb.Build()}
 	b.ResetTimer()
 	for b.Loop() {
-		snap, err := sources.Load(opts)
-		if err != nil {
-			b.Fatal(err)
-		}
-		fs := Run(snap, All())
-		if s := Summarize(fs); s.Errors != n/10+1 { // missing targets + the one big cycle
-			b.Fatalf("got %d errors, want %d", s.Errors, n/10+1)
+		var out []Finding
+		DependencyCycle.Run(&Pass{Snapshot: snap, rule: DependencyCycle, findings: &out})
+		if len(out) == 0 {
+			b.Fatal("no cycle reported")
 		}
 	}
-	b.ReportMetric(float64(n), "services")
 }
-
-func BenchmarkCheck100(b *testing.B)  { benchmarkCheck(b, 100) }
-func BenchmarkCheck1000(b *testing.B) { benchmarkCheck(b, 1000) }

@@ -80,16 +80,30 @@ func (ld *loader) loadLaunchd() {
 			ld.scanLaunchDir(p, "", 0, entries, &files)
 		}
 	}
-	var live, rest []loadedJob
-	for _, f := range files {
-		data, err := ld.fs.ReadFile(f.path, rootfs.MaxPlist)
+	type parsed struct {
+		err   error
+		job   launchd.Job
+		probs []record.Problem
+	}
+	res := make([]parsed, len(files))
+	ld.toRead(len(files))
+	ld.each(len(files), func(i int) {
+		data, err := ld.read(files[i].path, rootfs.MaxPlist)
 		if err != nil {
+			res[i].err = err
+			return
+		}
+		res[i].job, res[i].probs = launchd.ParsePlist(data, files[i].path, ld.l.Home)
+	})
+	var live, rest []loadedJob
+	for i, f := range files {
+		if err := res[i].err; err != nil {
 			if ld.inScope("", f.path) {
 				ld.readProblem(f.path, err)
 			}
 			continue
 		}
-		job, probs := launchd.ParsePlist(data, f.path, ld.l.Home)
+		job, probs := res[i].job, res[i].probs
 		if !ld.inScope(job.Label, f.path) {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources/artifact"
@@ -35,6 +36,11 @@ type Options struct {
 	Hostname string
 	// FS replaces the rootfs.RootFS over Root (tests inject faults with it).
 	FS rootfs.FS
+	// Workers is how many files are read and parsed at once; 0 means
+	// GOMAXPROCS. The result is the same whatever the number.
+	Workers int
+	// Progress, when not nil, counts the files read as Load goes.
+	Progress *Progress
 }
 
 // SetupError is an error that prevents loading at all (the root does not
@@ -67,9 +73,13 @@ func Load(opts Options) (*Snapshot, error) {
 		jobs:       map[string][]string{},
 		scripts:    map[string]bool{},
 		scanned:    map[string]bool{},
+		workers:    workerCount(opts.Workers),
+		progress:   opts.Progress,
 	}
 	if ld.fs == nil {
-		ld.fs = rootfs.RootFS{Dir: opts.Root}
+		cached := rootfs.RootFS{Dir: opts.Root}.Cached()
+		defer cached.Close()
+		ld.fs = cached
 	}
 	ld.paths = pathnode.New(ld.b, ld.fs)
 	ld.paths.IsWrapper = func(p string) bool { return ld.scripts[p] || ld.inWrapperDir(p) }
@@ -115,11 +125,15 @@ func ignoreError(probs []record.Problem) error {
 }
 
 type loader struct {
-	fs    rootfs.FS
-	l     sanctum.Layout
-	b     *graph.Builder
-	probs []record.Problem
-	dirs  []SourceDir
+	fs      rootfs.FS
+	fsMu    sync.Mutex // serialises reads from workers (see read)
+	workers int        // see each
+	// progress counts the files read (see read), or is nil.
+	progress *Progress
+	l        sanctum.Layout
+	b        *graph.Builder
+	probs    []record.Problem
+	dirs     []SourceDir
 
 	inst      *sanctum.Instance
 	cat       *sanctum.Catalog
@@ -142,9 +156,10 @@ type loader struct {
 	// scripts are shell scripts outside the wrappers directories that a
 	// live job runs or a wrapper sources: their nodes are wrappers.
 	scripts    map[string]bool
-	jobScripts []string        // the scripts live jobs run, in load order
-	queue      []string        // wrappers to scan
-	scanned    map[string]bool // wrappers scanned (sourcing cycles end)
+	jobScripts []string           // the scripts live jobs run, in load order
+	queue      []string           // wrappers to scan
+	scanned    map[string]bool    // wrappers scanned (sourcing cycles end)
+	prescanned map[string]scanned // scripts read and parsed ahead (see prescan)
 
 	// unreadable are manifests (and the manifests directory) that exist
 	// but could not be read.
@@ -265,13 +280,30 @@ func (ld *loader) loadManifests() {
 		}
 		return
 	}
+	var files []string
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || strings.HasPrefix(name, ".") || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
 			continue
 		}
-		file := path.Join(dir, name)
-		data, err := ld.fs.ReadFile(file, rootfs.MaxYAML)
+		files = append(files, path.Join(dir, name))
+	}
+	type parsed struct {
+		data  []byte
+		err   error
+		m     sanctum.Manifest
+		probs []record.Problem
+	}
+	res := make([]parsed, len(files))
+	ld.toRead(len(files))
+	ld.each(len(files), func(i int) {
+		r := &res[i]
+		if r.data, r.err = ld.read(files[i], rootfs.MaxYAML); r.err == nil {
+			r.m, r.probs = sanctum.ParseManifest(r.data, files[i])
+		}
+	})
+	for i, file := range files {
+		data, err := res[i].data, res[i].err
 		if err != nil {
 			ld.readProblem(file, err)
 			if !errors.Is(err, fs.ErrNotExist) { // a link to nothing: render refuses symlinks
@@ -279,7 +311,7 @@ func (ld *loader) loadManifests() {
 			}
 			continue
 		}
-		m, probs := sanctum.ParseManifest(data, file)
+		m, probs := res[i].m, res[i].probs
 		ld.probs = append(ld.probs, probs...)
 		m.Data = data
 		ld.manifests = append(ld.manifests, m)

@@ -1,7 +1,9 @@
 package sources
 
 import (
+	"bytes"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
@@ -54,10 +56,47 @@ func (ld *loader) loadWrappers() {
 		}
 	}
 	ld.queue = append(ld.queue, ld.jobScripts...)
+	ld.prescan(ld.queue)
 	for len(ld.queue) > 0 {
 		p := ld.queue[0]
 		ld.queue = ld.queue[1:]
 		ld.scanWrapper(p)
+	}
+}
+
+// scanned is a script read and parsed, before the graph is touched.
+type scanned struct {
+	err    error
+	script bool // a shell script (shell.IsScript); refs and probs are set
+	refs   shell.Refs
+	probs  []record.Problem
+}
+
+// scan reads and parses the script at p (see scanWrapper); it touches
+// no loader state, so workers may run it.
+func (ld *loader) scan(p string) scanned {
+	data, err := ld.read(p, rootfs.MaxScript)
+	if err != nil {
+		return scanned{err: err}
+	}
+	if !shell.IsScript(data) {
+		return scanned{}
+	}
+	refs, probs := shell.ParseScript(data, p, ld.l.Home, nil)
+	return scanned{script: true, refs: refs, probs: probs}
+}
+
+// prescan reads and parses the scripts at paths on the workers, for
+// scanWrapper to take in order (a script not among them it scans when
+// it meets it).
+func (ld *loader) prescan(paths []string) {
+	paths = slices.Compact(slices.Sorted(slices.Values(paths)))
+	res := make([]scanned, len(paths))
+	ld.toRead(len(paths))
+	ld.each(len(paths), func(i int) { res[i] = ld.scan(paths[i]) })
+	ld.prescanned = make(map[string]scanned, len(paths))
+	for i, p := range paths {
+		ld.prescanned[p] = res[i]
 	}
 }
 
@@ -82,16 +121,19 @@ func (ld *loader) scanWrapper(p string) {
 	if !ok {
 		return
 	}
-	data, err := ld.fs.ReadFile(p, rootfs.MaxScript)
-	if err != nil {
-		ld.readProblem(p, err)
+	sc, ok := ld.prescanned[p]
+	if !ok {
+		sc = ld.scan(p)
+	}
+	if sc.err != nil {
+		ld.readProblem(p, sc.err)
 		return
 	}
-	if !shell.IsScript(data) {
+	if !sc.script {
 		return
 	}
-	refs, probs := shell.ParseScript(data, p, ld.l.Home, nil)
-	ld.probs = append(ld.probs, probs...)
+	refs := sc.refs
+	ld.probs = append(ld.probs, sc.probs...)
 	for _, t := range refs.Targets {
 		// A wrapper's PATH is whatever its job passes; only paths
 		// are hard targets.
@@ -150,15 +192,40 @@ func (ld *loader) markScript(t record.Target) string {
 		return "" // already a plain file of the graph: keep one node per path
 	}
 	fi, err := ld.fs.Lstat(p)
-	if err != nil || !fi.Mode().IsRegular() {
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > rootfs.MaxScript {
 		return ""
 	}
-	data, err := ld.fs.ReadFile(p, rootfs.MaxScript)
+	// A program is most often a binary: its first bytes tell, and only a
+	// file that may be a script is read whole.
+	data, err := rootfs.ReadHead(ld.fs, p, scriptHead, rootfs.MaxScript)
+	if err == nil && int64(len(data)) == scriptHead && mayBeScript(p, data) {
+		data, err = ld.fs.ReadFile(p, rootfs.MaxScript)
+	}
 	if err != nil || !shell.IsScriptFile(p, data) {
 		return "" // an unreadable file is reported when it is scanned, or not at all
 	}
 	ld.scripts[p] = true
 	return p
+}
+
+// scriptHead is how much of a program markScript reads first.
+const scriptHead = 512
+
+// mayBeScript reports whether a file whose first bytes are head (not the
+// whole file) may be a shell script by shell.IsScriptFile: no NUL byte
+// in head, and a #! line naming a shell (or not yet ended) or, without
+// #!, a shell script's file name.
+func mayBeScript(name string, head []byte) bool {
+	if bytes.IndexByte(head, 0) >= 0 {
+		return false
+	}
+	if !bytes.HasPrefix(head, []byte("#!")) {
+		return shell.IsScriptFile(name, nil)
+	}
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		return shell.IsScript(head[:i+1])
+	}
+	return true
 }
 
 // inWrapperDir reports whether p is directly in a wrappers directory.

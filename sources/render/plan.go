@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources"
@@ -90,6 +93,7 @@ func Plan(s *sources.Snapshot) []Planned {
 	}
 	used := map[string]bool{}
 	var out []Planned
+	var pending []int // indexes into out of the manifests to render
 	for i := range desired {
 		d := &desired[i]
 		m := byService[d.Service]
@@ -115,26 +119,10 @@ func Plan(s *sources.Snapshot) []Planned {
 			out = append(out, p)
 			continue
 		}
-		newData, diffs, err := Manifest(p.Old, *d)
-		switch {
-		case err != nil:
-			p.Action, p.Err = Broken, err.Error()
-			var re *ManifestError
-			if errors.As(err, &re) {
-				p.Err = re.Message // the file is already named
-				if re.Line > 0 {
-					p.Err = fmt.Sprintf("line %d: %s", re.Line, re.Message)
-				}
-			}
-		case p.Old == nil:
-			p.Action, p.New, p.Diffs = Create, newData, diffs
-		case len(diffs) == 0:
-			p.Action = Unchanged
-		default:
-			p.Action, p.New, p.Diffs = Update, newData, diffs
-		}
+		pending = append(pending, len(out))
 		out = append(out, p)
 	}
+	renderAll(out, pending)
 	for i := range s.Manifests {
 		m := &s.Manifests[i]
 		if !used[m.File] {
@@ -148,6 +136,49 @@ func Plan(s *sources.Snapshot) []Planned {
 	}
 	slices.SortFunc(out, func(a, b Planned) int { return strings.Compare(a.File, b.File) })
 	return out
+}
+
+// renderAll renders the manifests out[i] for each i in pending, on
+// GOMAXPROCS goroutines (Manifest is a pure function of its arguments),
+// and sets each one's action.
+func renderAll(out []Planned, pending []int) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(pending)) {
+		wg.Go(func() {
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(pending) {
+					return
+				}
+				render1(&out[pending[k]])
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// render1 renders p's desired manifest over its old bytes and sets its
+// action.
+func render1(p *Planned) {
+	newData, diffs, err := Manifest(p.Old, *p.Desired)
+	switch {
+	case err != nil:
+		p.Action, p.Err = Broken, err.Error()
+		var re *ManifestError
+		if errors.As(err, &re) {
+			p.Err = re.Message // the file is already named
+			if re.Line > 0 {
+				p.Err = fmt.Sprintf("line %d: %s", re.Line, re.Message)
+			}
+		}
+	case p.Old == nil:
+		p.Action, p.New, p.Diffs = Create, newData, diffs
+	case len(diffs) == 0:
+		p.Action = Unchanged
+	default:
+		p.Action, p.New, p.Diffs = Update, newData, diffs
+	}
 }
 
 // unused classifies a manifest that no desired manifest takes: Hand when

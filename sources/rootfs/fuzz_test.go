@@ -146,6 +146,14 @@ func FuzzResolve(f *testing.F) {
 		for _, q := range queries {
 			checkResolve(t, root, fsys, q)
 		}
+		// A cached RootFS answers the same, first and from its cache.
+		cached := fsys.Cached()
+		defer cached.Close()
+		for range 2 {
+			for _, q := range queries {
+				checkResolve(t, root, cached, q)
+			}
+		}
 	})
 }
 

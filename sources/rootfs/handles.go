@@ -11,7 +11,7 @@ import (
 // and how deep a directory may be to get one (deeper paths are looked up
 // from the nearest handle, by os.Root, component by component).
 const (
-	maxHandles     = 64
+	maxHandles     = 256
 	maxHandleDepth = 64
 )
 
@@ -24,6 +24,11 @@ const (
 type handles struct {
 	top  *os.Root
 	dirs map[string]*os.Root // directory path inside the root -> its handle
+	// With memo set (a cached RootFS), every lstat and readlink answer
+	// is kept: a path is looked at once per audit.
+	memo  bool
+	stats map[string]statResult
+	links map[string]linkResult
 }
 
 // openHandles opens dir. As everywhere here, a directory is opened as
@@ -86,13 +91,31 @@ func (h *handles) at(p string) (*os.Root, string) {
 }
 
 func (h *handles) lstat(p string) (fs.FileInfo, error) {
+	if h.memo {
+		if s, ok := h.stats[p]; ok {
+			return s.fi, s.err
+		}
+	}
 	r, name := h.at(p)
-	return r.Lstat(name)
+	fi, err := r.Lstat(name)
+	if h.memo {
+		h.stats[p] = statResult{fi, err}
+	}
+	return fi, err
 }
 
 func (h *handles) readlink(p string) (string, error) {
+	if h.memo {
+		if l, ok := h.links[p]; ok {
+			return l.target, l.err
+		}
+	}
 	r, name := h.at(p)
-	return r.Readlink(name)
+	t, err := r.Readlink(name)
+	if h.memo {
+		h.links[p] = linkResult{t, err}
+	}
+	return t, err
 }
 
 // open opens p for reading, never blocking (openFlags); with dir, only

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -91,11 +92,21 @@ func size(n int64) string {
 // checked again on the open file (the tree may change in between); then
 // at most max bytes are read, and a file longer than max is an error.
 func readRegular(name string, max int64, stat func() (fs.FileInfo, error), open func() (*os.File, error)) ([]byte, error) {
+	return readRegularN(name, max, false, stat, open)
+}
+
+// readRegularN is readRegular; with head set, a file longer than max is
+// no error: its first max bytes are returned.
+func readRegularN(name string, max int64, head bool, stat func() (fs.FileInfo, error), open func() (*os.File, error)) ([]byte, error) {
+	capped := max
+	if head {
+		capped = math.MaxInt64 // any size may be peeked at
+	}
 	fi, err := stat()
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: errnoOf(err)}
 	}
-	if err := checkRegular(fi, max); err != nil {
+	if err := checkRegular(fi, capped); err != nil {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
 	}
 	f, err := open()
@@ -107,8 +118,16 @@ func readRegular(name string, max int64, stat func() (fs.FileInfo, error), open 
 	if err != nil {
 		return nil, &fs.PathError{Op: "stat", Path: name, Err: errnoOf(err)}
 	}
-	if err := checkRegular(fi, max); err != nil {
+	if err := checkRegular(fi, capped); err != nil {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+	}
+	if head {
+		buf := make([]byte, max)
+		n, err := io.ReadFull(f, buf)
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return nil, &fs.PathError{Op: "read", Path: name, Err: errnoOf(err)}
+		}
+		return buf[:n], nil
 	}
 	var b bytes.Buffer
 	b.Grow(int(fi.Size()) + bytes.MinRead)
@@ -119,6 +138,26 @@ func readRegular(name string, max int64, stat func() (fs.FileInfo, error), open 
 		return nil, &fs.PathError{Op: "read", Path: name, Err: &TooLargeError{Max: max}}
 	}
 	return b.Bytes(), nil
+}
+
+// ReadHead reads at most the first n bytes of the regular file name in
+// fsys, by ReadFile's rules but for the size cap: a file of any size may
+// be peeked at (a program's first bytes say whether it is a script).
+// Fewer than n bytes means the file was read whole. An FS other than
+// RootFS is read with ReadFile and a cap of max.
+func ReadHead(fsys FS, name string, n, max int64) ([]byte, error) {
+	r, ok := fsys.(RootFS)
+	if !ok {
+		data, err := fsys.ReadFile(name, max)
+		return data[:min(int64(len(data)), n)], err
+	}
+	h, p, done, err := r.resolved(name, false)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return readRegularN(name, n, true, func() (fs.FileInfo, error) { return h.lstat(p) },
+		func() (*os.File, error) { return h.open(p, false) })
 }
 
 func checkRegular(fi fs.FileInfo, max int64) error {

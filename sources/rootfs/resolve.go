@@ -78,12 +78,7 @@ type walked struct {
 // as text, since it could name anything. Too many symlinks is a
 // *ResolveError wrapping ErrLinkLoop.
 func Resolve(fsys FS, name string) (string, error) {
-	w, done, err := walkerFor(fsys)
-	if err != nil {
-		return "", err
-	}
-	defer done()
-	r, err := w.walk(name)
+	r, err := walkIn(fsys, name)
 	return r.path, err
 }
 
@@ -92,12 +87,7 @@ func Resolve(fsys FS, name string) (string, error) {
 // the root) and its target as written. A path that is simply absent, or
 // that resolves, is not dangling.
 func Dangling(fsys FS, name string) (linkPath, target string, ok bool) {
-	w, done, err := walkerFor(fsys)
-	if err != nil {
-		return "", "", false
-	}
-	defer done()
-	r, err := w.walk(name)
+	r, err := walkIn(fsys, name)
 	var re *ResolveError
 	switch {
 	case errors.As(err, &re):
@@ -110,16 +100,28 @@ func Dangling(fsys FS, name string) (linkPath, target string, ok bool) {
 	return "", "", false
 }
 
-// walkerFor returns a walker over fsys and a function that releases it.
-func walkerFor(fsys FS) (*walker, func(), error) {
-	if r, ok := fsys.(RootFS); ok {
-		h, err := openHandles(r.Dir)
-		if err != nil {
-			return nil, nil, err
-		}
-		return rootWalker(h), h.close, nil
+// walkIn resolves name in fsys (see Resolve), through the cache of a
+// cached RootFS.
+func walkIn(fsys FS, name string) (walked, error) {
+	r, ok := fsys.(RootFS)
+	if !ok {
+		return (&walker{lstat: fsys.Lstat, readlink: fsys.Readlink}).walk(name)
 	}
-	return &walker{lstat: fsys.Lstat, readlink: fsys.Readlink}, func() {}, nil
+	if r.c != nil {
+		r.c.mu.Lock()
+		defer r.c.mu.Unlock()
+		h, err := r.c.handles()
+		if err != nil {
+			return walked{}, err
+		}
+		return r.c.walk(h, Clean(name), false)
+	}
+	h, err := openHandles(r.Dir)
+	if err != nil {
+		return walked{}, err
+	}
+	defer h.close()
+	return rootWalker(h).walk(name)
 }
 
 func split(p string, via int, out []comp) []comp {

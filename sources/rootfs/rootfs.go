@@ -44,8 +44,12 @@ type FS interface {
 // Dir. Resolve stays ours because os.Root refuses what we must follow:
 // an absolute symlink, which on the audited machine names a path inside
 // the root, so it has to be re-rooted at Dir, not refused.
+//
+// RootFS{Dir: d} opens the root afresh for every call; Cached gives one
+// that keeps its handles and answers for one audit.
 type RootFS struct {
 	Dir string // host directory that "/" names
+	c   *cache // see Cached; nil: nothing is kept between calls
 }
 
 // rel turns a clean absolute path inside the root into a name for os.Root.
@@ -62,8 +66,29 @@ func rootWalker(h *handles) *walker {
 
 // resolved opens the root and resolves name in it (see Resolve); with
 // parent set, only name's directory is resolved and its last component
-// kept as is (for Lstat and Readlink). The caller closes the handles.
-func (r RootFS) resolved(name string, parent bool) (*handles, string, error) {
+// kept as is (for Lstat and Readlink). The caller calls done when it is
+// through with the handles (it closes them, or, for a cached RootFS,
+// lets the next caller in).
+func (r RootFS) resolved(name string, parent bool) (h *handles, p string, done func(), err error) {
+	if r.c != nil {
+		r.c.mu.Lock()
+		h, p, err := r.c.resolve(name, parent)
+		if err != nil {
+			r.c.mu.Unlock()
+			return nil, "", nil, err
+		}
+		return h, p, r.c.mu.Unlock, nil
+	}
+	h, p, err = r.resolveOnce(name, parent)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return h, p, h.close, nil
+}
+
+// resolveOnce opens the root's handles and resolves name in them; the
+// caller closes them.
+func (r RootFS) resolveOnce(name string, parent bool) (*handles, string, error) {
 	h, err := openHandles(r.Dir)
 	if err != nil {
 		return nil, "", err
@@ -92,21 +117,21 @@ func (r RootFS) resolved(name string, parent bool) (*handles, string, error) {
 
 // Lstat returns information about name without following a final symlink.
 func (r RootFS) Lstat(name string) (fs.FileInfo, error) {
-	h, p, err := r.resolved(name, true)
+	h, p, done, err := r.resolved(name, true)
 	if err != nil {
 		return nil, err
 	}
-	defer h.close()
+	defer done()
 	return h.lstat(p)
 }
 
 // Readlink returns the target of the symlink name, unmodified.
 func (r RootFS) Readlink(name string) (string, error) {
-	h, p, err := r.resolved(name, true)
+	h, p, done, err := r.resolved(name, true)
 	if err != nil {
 		return "", err
 	}
-	defer h.close()
+	defer done()
 	t, err := h.readlink(p)
 	return filepath.ToSlash(t), err
 }
@@ -114,11 +139,11 @@ func (r RootFS) Readlink(name string) (string, error) {
 // ReadFile reads the regular file name, following symlinks inside the
 // root, and at most max bytes of it (see readRegular).
 func (r RootFS) ReadFile(name string, max int64) ([]byte, error) {
-	h, p, err := r.resolved(name, false)
+	h, p, done, err := r.resolved(name, false)
 	if err != nil {
 		return nil, err
 	}
-	defer h.close()
+	defer done()
 	return readRegular(name, max, func() (fs.FileInfo, error) { return h.lstat(p) },
 		func() (*os.File, error) { return h.open(p, false) })
 }
@@ -127,11 +152,11 @@ func (r RootFS) ReadFile(name string, max int64) ([]byte, error) {
 // name. It never blocks on a FIFO: the type is checked before the open,
 // and the open does not wait.
 func (r RootFS) ReadDir(name string) ([]fs.DirEntry, error) {
-	h, p, err := r.resolved(name, false)
+	h, p, done, err := r.resolved(name, false)
 	if err != nil {
 		return nil, err
 	}
-	defer h.close()
+	defer done()
 	return readDir(name, func() (fs.FileInfo, error) { return h.lstat(p) },
 		func() (*os.File, error) { return h.open(p, true) })
 }

@@ -46,6 +46,11 @@ func TestReadFileRefusesSpecialFiles(t *testing.T) {
 			if got := Describe(err); got != want {
 				t.Errorf("ReadHostFile(%s): %q, want %q", name, got, want)
 			}
+			for _, f := range []FS{fsys, fsys.Cached()} {
+				if _, err := ReadHead(f, "/"+name, 512, MaxScript); !errors.Is(err, ErrNotRegular) {
+					t.Errorf("ReadHead(%s): %v, want not a regular file", name, err)
+				}
+			}
 		}, fifo)
 	}
 	sourcetest.Within(t, hang, func() {

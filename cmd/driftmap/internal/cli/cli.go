@@ -41,6 +41,9 @@ type Env struct {
 	Getenv         func(string) string
 	// IsTerminal reports whether Stdout is a terminal (for colour).
 	IsTerminal bool
+	// ErrTerminal reports whether Stderr is a terminal (for the progress
+	// of a long load).
+	ErrTerminal bool
 	// Now is the clock (render --prune dates what it retires); nil means
 	// time.Now.
 	Now func() time.Time
@@ -57,11 +60,12 @@ func Main() int {
 // ProcessEnv is the real process environment.
 func ProcessEnv() Env {
 	return Env{
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
-		Getenv:     os.Getenv,
-		IsTerminal: isTerminal(os.Stdout),
-		Hostname:   os.Hostname,
+		Stdout:      os.Stdout,
+		Stderr:      os.Stderr,
+		Getenv:      os.Getenv,
+		IsTerminal:  isTerminal(os.Stdout),
+		ErrTerminal: isTerminal(os.Stderr),
+		Hostname:    os.Hostname,
 	}
 }
 
@@ -252,6 +256,12 @@ func (c *ctx) load() (*sources.Snapshot, error) {
 	if c.flags.Changed("label-prefix") {
 		prefixes = slices.Clone(o.prefixes)
 	}
+	var p *sources.Progress
+	stop := func() {}
+	if c.env.ErrTerminal {
+		p = &sources.Progress{}
+		stop = progress(c.env.Stderr, p)
+	}
 	snap, err := sources.Load(sources.Options{
 		Root:          o.root,
 		Home:          home,
@@ -259,7 +269,9 @@ func (c *ctx) load() (*sources.Snapshot, error) {
 		LabelPrefixes: prefixes,
 		Node:          o.node,
 		Hostname:      c.hostname(),
+		Progress:      p,
 	})
+	stop()
 	if err == nil && snap.Instance != nil && snap.Instance.Node != "" {
 		fmt.Fprintf(c.env.Stderr, "driftmap: note: applying node %s's overrides from %s\n", exporters.Text(snap.Instance.Node), exporters.Text(snap.Instance.File))
 	}
