@@ -81,19 +81,16 @@ func (ld *loader) loadLaunchd() {
 		}
 	}
 	type parsed struct {
-		err   error
 		job   launchd.Job
 		probs []record.Problem
 	}
-	res := make([]parsed, len(files))
-	ld.toRead(len(files))
-	ld.each(len(files), func(i int) {
-		data, err := ld.read(files[i].path, rootfs.MaxPlist)
-		if err != nil {
-			res[i].err = err
-			return
-		}
-		res[i].job, res[i].probs = launchd.ParsePlist(data, files[i].path, ld.l.Home)
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = f.path
+	}
+	res := readAll(ld, paths, rootfs.MaxPlist, func(file string, data []byte) parsed {
+		job, probs := launchd.ParsePlist(data, file, ld.l.Home)
+		return parsed{job, probs}
 	})
 	var live, rest []loadedJob
 	for i, f := range files {
@@ -103,7 +100,7 @@ func (ld *loader) loadLaunchd() {
 			}
 			continue
 		}
-		job, probs := res[i].job, res[i].probs
+		job, probs := res[i].v.job, res[i].v.probs
 		if !ld.inScope(job.Label, f.path) {
 			continue
 		}

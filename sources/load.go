@@ -289,18 +289,12 @@ func (ld *loader) loadManifests() {
 		files = append(files, path.Join(dir, name))
 	}
 	type parsed struct {
-		data  []byte
-		err   error
 		m     sanctum.Manifest
 		probs []record.Problem
 	}
-	res := make([]parsed, len(files))
-	ld.toRead(len(files))
-	ld.each(len(files), func(i int) {
-		r := &res[i]
-		if r.data, r.err = ld.read(files[i], rootfs.MaxYAML); r.err == nil {
-			r.m, r.probs = sanctum.ParseManifest(r.data, files[i])
-		}
+	res := readAll(ld, files, rootfs.MaxYAML, func(file string, data []byte) parsed {
+		m, probs := sanctum.ParseManifest(data, file)
+		return parsed{m, probs}
 	})
 	for i, file := range files {
 		data, err := res[i].data, res[i].err
@@ -311,7 +305,7 @@ func (ld *loader) loadManifests() {
 			}
 			continue
 		}
-		m, probs := res[i].m, res[i].probs
+		m, probs := res[i].v.m, res[i].v.probs
 		ld.probs = append(ld.probs, probs...)
 		m.Data = data
 		ld.manifests = append(ld.manifests, m)

@@ -35,6 +35,28 @@ func (ld *loader) each(n int, f func(i int)) {
 	wg.Wait()
 }
 
+// readResult is one file as readAll read and parsed it.
+type readResult[T any] struct {
+	data []byte
+	err  error // why it could not be read; parse did not run
+	v    T     // what parse made of data
+}
+
+// readAll reads each file (at most max bytes) through ld.read and parses
+// it with parse on the workers (see each), and returns the results in
+// the order of files, for the caller to assemble in that order.
+func readAll[T any](ld *loader, files []string, max int64, parse func(file string, data []byte) T) []readResult[T] {
+	res := make([]readResult[T], len(files))
+	ld.toRead(len(files))
+	ld.each(len(files), func(i int) {
+		r := &res[i]
+		if r.data, r.err = ld.read(files[i], max); r.err == nil {
+			r.v = parse(files[i], r.data)
+		}
+	})
+	return res
+}
+
 // workerCount is the number of workers Options.Workers asks for.
 func workerCount(n int) int {
 	if n > 0 {
