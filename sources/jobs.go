@@ -80,9 +80,14 @@ func (ld *loader) loadLaunchd() {
 			ld.scanLaunchDir(p, "", 0, entries, &files)
 		}
 	}
+	type probed struct {
+		path string
+		scriptProbe
+	}
 	type parsed struct {
-		job   launchd.Job
-		probs []record.Problem
+		job    launchd.Job
+		probs  []record.Problem
+		probes []probed // of the programs the job runs (see noteJobScript)
 	}
 	paths := make([]string, len(files))
 	for i, f := range files {
@@ -90,8 +95,26 @@ func (ld *loader) loadLaunchd() {
 	}
 	res := readAll(ld, paths, rootfs.MaxPlist, func(file string, data []byte) parsed {
 		job, probs := launchd.ParsePlist(data, file, ld.l.Home)
-		return parsed{job, probs}
+		r := parsed{job: job, probs: probs}
+		// The file-system half of markScript, here where it overlaps with
+		// parsing; a program probed for a job that turns out retired or
+		// disabled is simply not used.
+		for _, t := range job.Targets {
+			if t.Kind != record.TargetExec && t.Kind != record.TargetScript {
+				continue
+			}
+			if p, ok := scriptPath(t); ok {
+				r.probes = append(r.probes, probed{p, ld.probeScript(p)})
+			}
+		}
+		return r
 	})
+	ld.probed = map[string]scriptProbe{}
+	for i := range res {
+		for _, pr := range res[i].v.probes {
+			ld.probed[pr.path] = pr.scriptProbe
+		}
+	}
 	var live, rest []loadedJob
 	for i, f := range files {
 		if err := res[i].err; err != nil {

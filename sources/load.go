@@ -80,6 +80,7 @@ func Load(opts Options) (*Snapshot, error) {
 		cached := rootfs.RootFS{Dir: opts.Root}.Cached()
 		defer cached.Close()
 		ld.fs = cached
+		ld.fsSafe = true
 	}
 	ld.paths = pathnode.New(ld.b, ld.fs)
 	ld.paths.IsWrapper = func(p string) bool { return ld.scripts[p] || ld.inWrapperDir(p) }
@@ -127,6 +128,7 @@ func ignoreError(probs []record.Problem) error {
 type loader struct {
 	fs      rootfs.FS
 	fsMu    sync.Mutex // serialises reads from workers (see read)
+	fsSafe  bool       // fs is safe for concurrent use: reads skip fsMu
 	workers int        // see each
 	// progress counts the files read (see read), or is nil.
 	progress *Progress
@@ -156,10 +158,11 @@ type loader struct {
 	// scripts are shell scripts outside the wrappers directories that a
 	// live job runs or a wrapper sources: their nodes are wrappers.
 	scripts    map[string]bool
-	jobScripts []string           // the scripts live jobs run, in load order
-	queue      []string           // wrappers to scan
-	scanned    map[string]bool    // wrappers scanned (sourcing cycles end)
-	prescanned map[string]scanned // scripts read and parsed ahead (see prescan)
+	jobScripts []string               // the scripts live jobs run, in load order
+	queue      []string               // wrappers to scan
+	scanned    map[string]bool        // wrappers scanned (sourcing cycles end)
+	prescanned map[string]scanned     // scripts read and parsed ahead (see prescan)
+	probed     map[string]scriptProbe // the programs of jobs, probed ahead (see markScript)
 
 	// unreadable are manifests (and the manifests directory) that exist
 	// but could not be read.

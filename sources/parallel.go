@@ -67,10 +67,13 @@ func workerCount(n int) int {
 
 // read reads a file inside the root from a worker: calls to an FS
 // passed in Options.FS are serialised, since it need not be safe for
-// concurrent use.
+// concurrent use; the loader's own cached RootFS is, and reads through
+// it overlap (it serialises only its lookups).
 func (ld *loader) read(name string, max int64) ([]byte, error) {
-	ld.fsMu.Lock()
-	defer ld.fsMu.Unlock()
+	if !ld.fsSafe {
+		ld.fsMu.Lock()
+		defer ld.fsMu.Unlock()
+	}
 	if ld.progress != nil {
 		defer ld.progress.read.Add(1)
 	}

@@ -170,18 +170,22 @@ func (ld *loader) noteJobScript(t record.Target) {
 
 // markScript returns the file target t names, through any symlinks, when
 // it is a regular file and a shell script (see isShellScript), and marks
-// it so that its node is a wrapper (see kindFor); else "".
+// it so that its node is a wrapper (see kindFor); else "". What the file
+// system says of t comes from probeScript, run ahead on the workers when
+// t is a job's (see loadLaunchd), else now.
 func (ld *loader) markScript(t record.Target) string {
-	if len(t.Search) > 0 || (t.Dir == "" && !path.IsAbs(t.Path)) {
+	p, ok := scriptPath(t)
+	if !ok {
 		return ""
 	}
-	p := rootfs.Clean(path.Join(t.Dir, t.Path))
 	if ld.scripts[p] {
 		return p
 	}
-	if r, err := rootfs.Resolve(ld.fs, p); err == nil {
-		p = r
+	pr, ok := ld.probed[p]
+	if !ok {
+		pr = ld.probeScript(p)
 	}
+	p = pr.real
 	if ld.scripts[p] {
 		return p
 	}
@@ -191,21 +195,54 @@ func (ld *loader) markScript(t record.Target) string {
 	if _, known := ld.b.Lookup(graph.ID(graph.File, p)); known {
 		return "" // already a plain file of the graph: keep one node per path
 	}
-	fi, err := ld.fs.Lstat(p)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() > rootfs.MaxScript {
+	if !pr.script {
 		return ""
-	}
-	// A program is most often a binary: its first bytes tell, and only a
-	// file that may be a script is read whole.
-	data, err := rootfs.ReadHead(ld.fs, p, scriptHead, rootfs.MaxScript)
-	if err == nil && int64(len(data)) == scriptHead && mayBeScript(p, data) {
-		data, err = ld.fs.ReadFile(p, rootfs.MaxScript)
-	}
-	if err != nil || !shell.IsScriptFile(p, data) {
-		return "" // an unreadable file is reported when it is scanned, or not at all
 	}
 	ld.scripts[p] = true
 	return p
+}
+
+// scriptPath is the path inside the root of the file target t names,
+// or false when it names none (a bare name looked up in PATH).
+func scriptPath(t record.Target) (string, bool) {
+	if len(t.Search) > 0 || (t.Dir == "" && !path.IsAbs(t.Path)) {
+		return "", false
+	}
+	return rootfs.Clean(path.Join(t.Dir, t.Path)), true
+}
+
+// scriptProbe is what the file system says of a program that may be a
+// shell script (see probeScript).
+type scriptProbe struct {
+	real   string // the path, symlinks resolved (as given when it cannot be)
+	script bool   // a regular file, not too large, and a shell script
+}
+
+// probeScript looks at the program at p: it resolves p and, unless it
+// is a system program, says whether it is a regular file and a shell
+// script. It reads through the loader's file system and touches no other
+// loader state, so workers may run it.
+func (ld *loader) probeScript(p string) scriptProbe {
+	pr := scriptProbe{real: p}
+	if r, err := rootfs.Resolve(ld.fs, p); err == nil {
+		pr.real = r
+	}
+	if launchd.IsSystemProgram(pr.real) {
+		return pr
+	}
+	fi, err := ld.fs.Lstat(pr.real)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > rootfs.MaxScript {
+		return pr
+	}
+	// A program is most often a binary: its first bytes tell, and only a
+	// file that may be a script is read whole.
+	data, err := rootfs.ReadHead(ld.fs, pr.real, scriptHead, rootfs.MaxScript)
+	if err == nil && int64(len(data)) == scriptHead && mayBeScript(pr.real, data) {
+		data, err = ld.fs.ReadFile(pr.real, rootfs.MaxScript)
+	}
+	// An unreadable file is reported when it is scanned, or not at all.
+	pr.script = err == nil && shell.IsScriptFile(pr.real, data)
+	return pr
 }
 
 // scriptHead is how much of a program markScript reads first.

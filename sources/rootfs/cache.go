@@ -50,8 +50,8 @@ type linkResult struct {
 
 // Cached returns r reading through a cache kept for one audit (see
 // cache): directory handles stay open and every lstat, readlink and
-// resolution is done once. It is safe for concurrent use (operations
-// are serialised). Close releases its handles; a RootFS without a cache
+// resolution is done once. It is safe for concurrent use: lookups and
+// opens are serialised, while reading files already opened overlaps. Close releases its handles; a RootFS without a cache
 // (the zero value's way, RootFS{Dir: d}) opens and closes them on every
 // call.
 func (r RootFS) Cached() RootFS {

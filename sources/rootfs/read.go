@@ -98,23 +98,47 @@ func readRegular(name string, max int64, stat func() (fs.FileInfo, error), open 
 // readRegularN is readRegular; with head set, a file longer than max is
 // no error: its first max bytes are returned.
 func readRegularN(name string, max int64, head bool, stat func() (fs.FileInfo, error), open func() (*os.File, error)) ([]byte, error) {
-	capped := max
+	f, err := openRegular(name, max, head, stat, open)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readOpened(name, f, max, head)
+}
+
+// openRegular is readRegularN's first half: the type (and, unless head,
+// the size) is checked on what stat describes, and only then is the
+// file opened, without blocking. The caller reads it with readOpened and
+// closes it. An open file no longer depends on the handle it was opened
+// through, so a cached RootFS reads it outside its lock.
+func openRegular(name string, max int64, head bool, stat func() (fs.FileInfo, error), open func() (*os.File, error)) (*os.File, error) {
 	if head {
-		capped = math.MaxInt64 // any size may be peeked at
+		max = math.MaxInt64 // any size may be peeked at
 	}
 	fi, err := stat()
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: errnoOf(err)}
 	}
-	if err := checkRegular(fi, capped); err != nil {
+	if err := checkRegular(fi, max); err != nil {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
 	}
 	f, err := open()
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: errnoOf(err)}
 	}
-	defer f.Close()
-	fi, err = f.Stat()
+	return f, nil
+}
+
+// readOpened is readRegularN's second half: the type is checked again
+// on the open file f (the tree may have changed since the stat), then
+// at most max bytes are read; a file longer than max is an error unless
+// head is set.
+func readOpened(name string, f *os.File, max int64, head bool) ([]byte, error) {
+	capped := max
+	if head {
+		capped = math.MaxInt64
+	}
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, &fs.PathError{Op: "stat", Path: name, Err: errnoOf(err)}
 	}
@@ -151,13 +175,7 @@ func ReadHead(fsys FS, name string, n, max int64) ([]byte, error) {
 		data, err := fsys.ReadFile(name, max)
 		return data[:min(int64(len(data)), n)], err
 	}
-	h, p, done, err := r.resolved(name, false)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	return readRegularN(name, n, true, func() (fs.FileInfo, error) { return h.lstat(p) },
-		func() (*os.File, error) { return h.open(p, false) })
+	return r.read(name, n, true)
 }
 
 func checkRegular(fi fs.FileInfo, max int64) error {

@@ -139,13 +139,26 @@ func (r RootFS) Readlink(name string) (string, error) {
 // ReadFile reads the regular file name, following symlinks inside the
 // root, and at most max bytes of it (see readRegular).
 func (r RootFS) ReadFile(name string, max int64) ([]byte, error) {
+	return r.read(name, max, false)
+}
+
+// read is ReadFile, or ReadHead with head set. The file is resolved,
+// checked and opened holding the handles (for a cached RootFS, its
+// lock); it is checked again and read after they are let go, so that
+// reads from several goroutines overlap.
+func (r RootFS) read(name string, max int64, head bool) ([]byte, error) {
 	h, p, done, err := r.resolved(name, false)
 	if err != nil {
 		return nil, err
 	}
-	defer done()
-	return readRegular(name, max, func() (fs.FileInfo, error) { return h.lstat(p) },
+	f, err := openRegular(name, max, head, func() (fs.FileInfo, error) { return h.lstat(p) },
 		func() (*os.File, error) { return h.open(p, false) })
+	done()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readOpened(name, f, max, head)
 }
 
 // ReadDir lists name, following symlinks inside the root, sorted by
