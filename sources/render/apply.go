@@ -322,14 +322,26 @@ func createTemp(r *os.Root, name string, mode fs.FileMode) (*os.File, string, er
 
 // writeAtomic replaces name in r with data: a temporary file in the same
 // directory, synced, then renamed, so readers see the old file or the new
-// one, never a part. The existing file's permissions are kept. The
-// temporary is removed on every path that does not rename it: a failed
-// write, sync, close or rename, or a panic.
-func writeAtomic(r *os.Root, name string, data []byte) (err error) {
+// one, never a part. The existing file's permissions are kept (as the
+// umask leaves them). See replaceFile.
+func writeAtomic(r *os.Root, name string, data []byte) error {
 	mode := fs.FileMode(0o644)
 	if fi, err := r.Lstat(name); err == nil {
 		mode = fi.Mode().Perm()
 	}
+	return replaceFile(r, name, data, mode, false, nil)
+}
+
+// replaceFile writes data to a new temporary file next to name in r
+// (createTemp: never an existing file), syncs it and renames it over
+// name, so readers see the old file or the new one, never a part. The
+// temporary is created with mode; with exact set it is then given
+// exactly mode, whatever the umask took away. ready, when not nil, runs
+// once the temporary is complete, just before the rename: an error from
+// it abandons the write. The temporary is removed on every path that
+// does not rename it: a failed write, chmod, sync, close, ready or
+// rename, or a panic.
+func replaceFile(r *os.Root, name string, data []byte, mode fs.FileMode, exact bool, ready func() error) (err error) {
 	f, tmp, err := createTemp(r, name, mode)
 	if err != nil {
 		return err
@@ -347,11 +359,21 @@ func writeAtomic(r *os.Root, name string, data []byte) (err error) {
 	if _, err = f.Write(data); err != nil {
 		return err
 	}
+	if exact {
+		if err = f.Chmod(mode); err != nil {
+			return err
+		}
+	}
 	if err = f.Sync(); err != nil {
 		return err
 	}
 	if err = f.Close(); err != nil {
 		return err
+	}
+	if ready != nil {
+		if err = ready(); err != nil {
+			return err
+		}
 	}
 	if err = r.Rename(tmp, name); err != nil {
 		return err
