@@ -333,16 +333,13 @@ func writeAtomic(r *os.Root, name string, data []byte) error {
 }
 
 // replaceFile writes data to a new temporary file next to name in r
-// (createTemp: never an existing file), syncs it and renames it over
-// name, so readers see the old file or the new one, never a part. The
-// temporary is created with mode; with exact set it is then given
-// exactly mode, whatever the umask took away. ready, when not nil, runs
-// once the temporary is complete, just before the rename: an error from
-// it abandons the write. The temporary is removed on every path that
-// does not rename it: a failed write, chmod, sync, close, ready or
-// rename, or a panic.
+// (writeTemp) and renames it over name, so readers see the old file or
+// the new one, never a part. ready, when not nil, runs once the
+// temporary is complete, just before the rename: an error from it
+// abandons the write. The temporary is removed on every path that does
+// not rename it: a failed ready or rename, or a panic.
 func replaceFile(r *os.Root, name string, data []byte, mode fs.FileMode, exact bool, ready func() error) (err error) {
-	f, tmp, err := createTemp(r, name, mode)
+	tmp, err := writeTemp(r, name, data, mode, exact)
 	if err != nil {
 		return err
 	}
@@ -351,25 +348,10 @@ func replaceFile(r *os.Root, name string, data []byte, mode fs.FileMode, exact b
 		if renamed {
 			return
 		}
-		f.Close() // a second Close only fails with ErrClosed
-		if rerr := r.Remove(tmp); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
-			err = errors.Join(err, fmt.Errorf("removing temporary %s: %s", tmp, rootfs.Reason(rerr)))
+		if rerr := removeTemp(r, tmp); rerr != nil {
+			err = errors.Join(err, rerr)
 		}
 	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if exact {
-		if err = f.Chmod(mode); err != nil {
-			return err
-		}
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
 	if ready != nil {
 		if err = ready(); err != nil {
 			return err
@@ -379,6 +361,54 @@ func replaceFile(r *os.Root, name string, data []byte, mode fs.FileMode, exact b
 		return err
 	}
 	renamed = true
+	return nil
+}
+
+// writeTemp writes data to a new temporary file for name in r (never an
+// existing file: see createTemp), synced and closed, and returns its
+// name. The temporary is created with mode; with exact set it is then
+// given exactly mode, whatever the umask took away. It is removed on
+// every path that does not return it: a failed write, chmod, sync or
+// close, or a panic.
+func writeTemp(r *os.Root, name string, data []byte, mode fs.FileMode, exact bool) (_ string, err error) {
+	f, tmp, err := createTemp(r, name, mode)
+	if err != nil {
+		return "", err
+	}
+	ok := false
+	defer func() {
+		if ok {
+			return
+		}
+		f.Close() // a second Close only fails with ErrClosed
+		if rerr := removeTemp(r, tmp); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return "", err
+	}
+	if exact {
+		if err = f.Chmod(mode); err != nil {
+			return "", err
+		}
+	}
+	if err = f.Sync(); err != nil {
+		return "", err
+	}
+	if err = f.Close(); err != nil {
+		return "", err
+	}
+	ok = true
+	return tmp, nil
+}
+
+// removeTemp removes the temporary tmp in r, which is gone already or
+// ours.
+func removeTemp(r *os.Root, tmp string) error {
+	if err := r.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing temporary %s: %s", tmp, rootfs.Reason(err))
+	}
 	return nil
 }
 
