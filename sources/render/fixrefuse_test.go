@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -225,4 +226,59 @@ func TestApplyOpsRefusesMalformedOps(t *testing.T) {
 		}
 	}
 	runRefuseCases(t, append(rc, all), "")
+}
+
+// TestApplyOpsNeverLeavesRoot: symlinks out of the root beside the
+// plan's paths are left alone by apply and undo; one on the way (here
+// the trick of issue 7: an absolute target through a component missing
+// inside the root, then "..", which names the same directory inside the
+// root as text but one outside on the host) is refused. The directory
+// outside is never touched.
+func TestApplyOpsNeverLeavesRoot(t *testing.T) {
+	base := t.TempDir()
+	outside := filepath.Join(base, "outside")
+	addNodes(t, outside, map[string]node{"/logs": {dir: true}, "/file": {data: vmData}, "/Users/bert/.sanctum/services/vm.yaml": {data: vmData}})
+	out := snapshot(t, outside)
+	plan := []Op{
+		writeOp(vmYAML, "v2\n", 0o644, fileState(vmData, 0o644)),
+		writeOp(mailYML, "mail\n", 0o600, FileState{}),
+		renameOp(vmPlist, vmPlist+".old", fileState(plistData, 0o644)),
+		chmodOp(triage, 0o755, fileState(triageData, 0o644)),
+	}
+
+	root := mkTree(t, map[string]node{
+		logs: {link: filepath.Join(outside, "logs")},
+		"/Users/bert/.sanctum/services/link.yaml": {link: filepath.Join(outside, "file")},
+		"/Users/bert/Library/LaunchAgents/up":     {link: "../../../../.."},
+	})
+	before := snapshot(t, root)
+	j := applyPlan(t, root, plan)
+	sameTree(t, "apply (outside the root)", outside, out)
+	if _, err := Undo(root, j.Path); err != nil {
+		t.Fatal(err)
+	}
+	sameTree(t, "apply and undo", root, before)
+	sameTree(t, "undo (outside the root)", outside, out)
+
+	// Issue 7: base/lnk -> base/a0/.../aN; N ".." from there lead back to
+	// base, outside the root, where .sanctum's target ends.
+	root = filepath.Join(base, "root")
+	addNodes(t, root, map[string]node{"/Users/bert/Library/LaunchAgents/com.sanctum.vm.plist": {data: plistData}})
+	n := len(strings.Split(strings.Trim(base, "/"), "/")) + 1
+	deep := base
+	for i := range n {
+		deep = filepath.Join(deep, fmt.Sprintf("a%d", i))
+	}
+	sourcetest.Must(t, os.MkdirAll(deep, 0o755))
+	sourcetest.Must(t, os.Symlink(deep, filepath.Join(base, "lnk")))
+	target := filepath.Join(base, "lnk") + strings.Repeat("/..", n) + "/outside/Users/bert/.sanctum"
+	sourcetest.Must(t, os.Symlink(target, hostPath(root, "/Users/bert/.sanctum")))
+	before = snapshot(t, root)
+	_, err := ApplyOps(root, plan[:1], ApplyOptions{JournalDir: "/Users/bert/.driftmap", Now: fixNow})
+	want := []string{refusedHead, "op 1 (write " + vmYAML + "): it is reached through a symlink (/Users/bert/.sanctum); refusing to follow it"}
+	if got := refusal(t, err); !slices.Equal(got, want) {
+		t.Errorf("refusal:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	sameTree(t, "a refused apply", root, before)
+	sameTree(t, "a refused apply (outside the root)", outside, out)
 }
