@@ -128,7 +128,7 @@ func checkPlan(t *tree, ops []Op, opts ApplyOptions) (*Journal, error) {
 		}
 		jop := JournalOp{Op: op}
 		jop.Data = nil
-		if op.Kind == OpWrite && op.Before.Exists && why == "" {
+		if op.Kind == OpWrite && op.Before.Exists && why == "" && len(data) > 0 {
 			jop.Replaced = bytes.Clone(data)
 		}
 		j.Ops = append(j.Ops, jop)

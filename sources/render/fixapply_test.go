@@ -30,10 +30,17 @@ func TestApplyOpsThenUndo(t *testing.T) {
 		reverted: []string{"removed directory " + logs},
 		removed:  []string{jDir},
 	}, {
-		name:     "write creates a file",
-		ops:      []Op{writeOp(mailYML, "name: mail\n", 0o600, FileState{})},
-		want:     map[string]string{mailYML: `file 0600 "name: mail\n"`},
+		name:     "write creates a file, its mode exact whatever the umask",
+		ops:      []Op{writeOp(mailYML, "name: mail\n", 0o664, FileState{})},
+		want:     map[string]string{mailYML: `file 0664 "name: mail\n"`},
 		reverted: []string{"removed " + mailYML},
+		removed:  []string{jDir},
+	}, {
+		name:     "write replaces an empty file",
+		extra:    map[string]node{mailYML: {mode: 0o600}},
+		ops:      []Op{writeOp(mailYML, "name: mail\n", 0o644, fileState("", 0o600))},
+		want:     map[string]string{mailYML: `file 0644 "name: mail\n"`},
+		reverted: []string{"restored " + mailYML + " as it was: a file (0600, 0 bytes)"},
 		removed:  []string{jDir},
 	}, {
 		name:     "write replaces a file, content and mode",

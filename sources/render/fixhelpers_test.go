@@ -30,12 +30,14 @@ const (
 var fixNow = time.Date(2026, 3, 1, 9, 30, 0, 123, time.FixedZone("CET", 3600)).Add(time.Hour)
 
 // node is one entry of a test tree: a regular file (data), a directory
-// or a symlink. A zero mode is 0644 for a file, 0755 for a directory.
+// or a symlink, or none (to leave out an entry of the base machine). A
+// zero mode is 0644 for a file, 0755 for a directory.
 type node struct {
 	data string
 	mode fs.FileMode
 	dir  bool
 	link string
+	none bool
 }
 
 // The base machine every test starts from.
@@ -56,7 +58,7 @@ func baseNodes() map[string]node {
 
 // mkTree writes the base machine and extra (which may replace or add
 // entries) into a new root, and returns the root.
-func mkTree(t *testing.T, extra map[string]node) string {
+func mkTree(t testing.TB, extra map[string]node) string {
 	t.Helper()
 	root := t.TempDir()
 	nodes := baseNodes()
@@ -66,10 +68,13 @@ func mkTree(t *testing.T, extra map[string]node) string {
 }
 
 // addNodes writes nodes under root, in path order (parents 0755).
-func addNodes(t *testing.T, root string, nodes map[string]node) {
+func addNodes(t testing.TB, root string, nodes map[string]node) {
 	t.Helper()
 	for _, p := range slices.Sorted(maps.Keys(nodes)) {
 		n, h := nodes[p], hostPath(root, p)
+		if n.none {
+			continue
+		}
 		sourcetest.Must(t, os.MkdirAll(filepath.Dir(h), 0o755))
 		switch {
 		case n.link != "":

@@ -55,9 +55,6 @@ func (v *view) dirProblem(dir string) string {
 			case err != nil:
 				return describeErr(err)
 			}
-			if fi.Mode()&fs.ModeSymlink != 0 {
-				return fmt.Sprintf("it is reached through a symlink (%s); refusing to follow it", at)
-			}
 			st = FileState{Exists: true, Type: fileType(fi.Mode())}
 		}
 		switch {
@@ -178,6 +175,11 @@ func stateProblem(s FileState) string {
 // from (a mkdir starts where nothing exists, a write from nothing or a
 // regular file, a rename or a chmod from a regular file).
 func shapeProblem(op Op) string {
+	switch op.Kind {
+	case OpMkdir, OpWrite, OpRename, OpChmod:
+	default:
+		return "unknown operation"
+	}
 	if !cleanAbs(op.Path) {
 		return "the path is not a clean absolute path"
 	}
@@ -223,19 +225,31 @@ func shapeProblem(op Op) string {
 		if !isFile {
 			return "a chmod changes only a regular file"
 		}
-	default:
-		return fmt.Sprintf("unknown operation %q", op.Kind)
 	}
 	return ""
 }
 
 // opName names op i (counted from 0) in a line of a refusal: "op 2
-// (write /Users/bert/.sanctum/services/vm.yaml)".
+// (write /Users/bert/.sanctum/services/vm.yaml)". A path that is not
+// clean and a kind that is unknown are not repeated (they may come from
+// a journal someone edited): "op 2 (<unknown> <unclean path>)".
 func opName(i int, op Op) string {
-	if op.Kind == OpRename {
-		return fmt.Sprintf("op %d (rename %s to %s)", i+1, show(op.Path), show(op.To))
+	kind := string(op.Kind)
+	switch op.Kind {
+	case OpMkdir, OpWrite, OpRename, OpChmod:
+	default:
+		kind = "<unknown>"
 	}
-	return fmt.Sprintf("op %d (%s %s)", i+1, show(string(op.Kind)), show(op.Path))
+	name := func(p string) string {
+		if cleanAbs(p) {
+			return p
+		}
+		return "<unclean path>"
+	}
+	if op.Kind == OpRename {
+		return fmt.Sprintf("op %d (rename %s to %s)", i+1, name(op.Path), name(op.To))
+	}
+	return fmt.Sprintf("op %d (%s %s)", i+1, kind, name(op.Path))
 }
 
 // show is s for a message: quoted when it is empty, not UTF-8 or holds

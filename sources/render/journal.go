@@ -99,6 +99,16 @@ func ReadJournal(data []byte) (*Journal, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("not a journal: data after the JSON object")
 	}
+	// What encodes the same decodes the same: empty lists and bytes are
+	// absent ones.
+	if len(j.CreatedDirs) == 0 {
+		j.CreatedDirs = nil
+	}
+	for i := range j.Ops {
+		if len(j.Ops[i].Replaced) == 0 {
+			j.Ops[i].Replaced = nil
+		}
+	}
 	if err := j.check(); err != nil {
 		return nil, err
 	}
@@ -132,8 +142,11 @@ func (j *Journal) check() error {
 	case j.Format != JournalFormat:
 		return errors.New("not a driftmap journal")
 	}
-	if t, err := time.Parse(time.RFC3339, j.Created); err != nil || !strings.HasSuffix(j.Created, "Z") || t.IsZero() {
+	if t, err := time.Parse(time.RFC3339, j.Created); err != nil || t.UTC().Format(time.RFC3339) != j.Created {
 		return errors.New("journal: created is not an RFC 3339 UTC time")
+	}
+	if j.Ops == nil {
+		return errors.New("journal: no ops")
 	}
 	if !cleanAbs(j.Dir) {
 		return errors.New("journal: dir is not a clean absolute path")
