@@ -228,3 +228,110 @@ func checkResolve(t *testing.T, root string, fsys RootFS, q string) {
 		t.Fatalf("Dangling(%q) for a path that resolves to %q", q, r)
 	}
 }
+
+// overlayNames are the components of the paths fuzzed overlay
+// operations name: those of fuzzTree and two new ones.
+var overlayNames = []string{"a", "b", "c", "l", "n", "outside"}
+
+func overlayPath(b byte) string {
+	p := ""
+	for range 1 + int(b>>6)%3 {
+		p += "/" + overlayNames[int(b)%len(overlayNames)]
+		b /= 6
+	}
+	return p
+}
+
+// overlayModes keep the owner's read, write and search bits, so that the
+// real tree stays readable.
+var overlayModes = []fs.FileMode{0o700, 0o755, 0o750, 0o744}
+
+// FuzzOverlay builds the same random tree twice (fuzzTree), applies
+// random operations to an Overlay over the first and, each time the
+// overlay accepts one, the same operation for real to the second; then
+// every path reads the same through the overlay as through a RootFS on
+// the second tree (symlinks, FIFOs, renamed-away files and all). An
+// operation the overlay accepts must succeed for real, and never
+// through a symlink: that is checked on the host before doing it.
+func FuzzOverlay(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 0, 1, 1, 0, 0}, []byte{0, 4, 0, 1, 5, 0, 2, 1, 4, 3, 0, 1})
+	f.Add([]byte{0, 0, 0, 0, 2, 2, 0, 16, 2, 0x10, 0, 17}, []byte{1, 0x40, 1, 1, 0x44, 0, 2, 0x41, 0x45, 3, 0x40, 2})
+	f.Add([]byte{1, 0, 0, 0, 2, 1, 0, 8, 3, 2, 0, 0}, []byte{2, 0, 4, 3, 2, 1, 1, 1, 0, 0, 0x80, 0})
+	f.Add([]byte{0, 0, 0, 0, 0, 0x40, 0, 0, 1, 0x4c, 0, 0, 2, 1, 0, 16}, []byte{0, 0x46, 0, 1, 0x4a, 0, 2, 0x4c, 0x52, 1, 0x46, 2})
+	f.Fuzz(func(t *testing.T, tree, ops []byte) {
+		base := t.TempDir()
+		root1, root2, out := filepath.Join(base, "r1"), filepath.Join(base, "r2"), filepath.Join(base, "outside")
+		must(t, os.Mkdir(root1, 0o755))
+		must(t, os.Mkdir(root2, 0o755))
+		plantOutside(t, out)
+		made := fuzzTree(root1, out, tree)
+		fuzzTree(root2, out, tree)
+		o := NewOverlay(RootFS{Dir: root1}.Cached())
+		queries := append(made, "/", "/a", "/b/c", "/l", "/n", "/a/l", "/n/n", "/c/secret")
+		for i := 0; i+3 <= len(ops) && i < 3*16; i += 3 {
+			p, q := overlayPath(ops[i+1]), overlayPath(ops[i+2])
+			mode := overlayModes[int(ops[i+2])%len(overlayModes)]
+			queries = append(queries, p, q)
+			switch ops[i] % 4 {
+			case 0:
+				if o.Mkdir(p, mode) == nil {
+					realOp(t, root2, func(h func(string) string) error {
+						if err := os.Mkdir(h(p), mode); err != nil {
+							return err
+						}
+						return os.Chmod(h(p), mode)
+					}, p)
+				}
+			case 1:
+				data := []byte("written:" + p)
+				if o.WriteFile(p, data, mode) == nil {
+					realOp(t, root2, func(h func(string) string) error {
+						if err := os.WriteFile(h(p), data, mode); err != nil {
+							return err
+						}
+						return os.Chmod(h(p), mode)
+					}, p)
+				}
+			case 2:
+				if o.Rename(p, q) == nil {
+					realOp(t, root2, func(h func(string) string) error { return os.Rename(h(p), h(q)) }, p, q)
+				}
+			case 3:
+				if o.Chmod(p, mode) == nil {
+					realOp(t, root2, func(h func(string) string) error { return os.Chmod(h(p), mode) }, p)
+				}
+			}
+		}
+		real := RootFS{Dir: root2}
+		for _, q := range queries {
+			got := strings.ReplaceAll(describe(o, q), root1, "{root}")
+			want := strings.ReplaceAll(describe(real, q), root2, "{root}")
+			if got != want {
+				t.Fatalf("%s:\noverlay %s\nreal    %s", q, got, want)
+			}
+			r1, err1 := Resolve(o, q)
+			r2, err2 := Resolve(real, q)
+			if r1 != r2 || (err1 == nil) != (err2 == nil) {
+				t.Fatalf("Resolve(%s): overlay %q, %v; real %q, %v", q, r1, err1, r2, err2)
+			}
+		}
+	})
+}
+
+// realOp does op on the tree under root (h turns a path inside it into a
+// host path) after checking that no component of paths is a symlink on
+// the host, which the overlay must have refused.
+func realOp(t *testing.T, root string, op func(h func(string) string) error, paths ...string) {
+	t.Helper()
+	h := func(p string) string { return filepath.Join(root, filepath.FromSlash(p)) }
+	for _, p := range paths {
+		for q := p; q != "/"; q = path.Dir(q) {
+			if fi, err := os.Lstat(h(q)); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+				t.Fatalf("the overlay accepted an operation on %s, through the symlink %s", p, q)
+			}
+		}
+	}
+	if err := op(h); err != nil {
+		t.Fatalf("the overlay accepted an operation on %v that fails for real: %v", paths, err)
+	}
+}

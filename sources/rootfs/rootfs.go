@@ -5,7 +5,8 @@
 // say, the rules for reading a file (regular files only, never blocking,
 // within a size cap: see MaxPlist and its neighbours), the same rules for
 // the workspace's host files (ReadHostFile), and the expansion of ~,
-// $HOME and ${HOME} in paths.
+// $HOME and ${HOME} in paths, and Overlay, an FS showing planned file
+// operations over another in memory.
 //
 // It never writes. Writing inside the root is package render's job.
 package rootfs
