@@ -4,7 +4,11 @@
 // exist is declared by package sanctum (ArtifactSpec, DefaultArtifacts);
 // this package checks them. Check regenerates each in memory and
 // compares the result with what is on disk, as values: key order,
-// comments and formatting never count.
+// comments and formatting never count. Regenerate returns the bytes a
+// drifted or missing output should hold for Check to find it OK (for
+// `driftmap fix`, which writes them through package render), taking
+// the values of the template placeholders Check does not compare from
+// the installed plist.
 //
 // Differences name keys as dotted paths with array indexes
 // ("services.voice_agent.port", "ProgramArguments[2]"); a key that is
@@ -21,7 +25,8 @@
 //
 // It reads through a rootfs.FS (and the workspace, through
 // rootfs.ReadHostFile), never writes, and bounds every read (the caps of
-// package rootfs) and every comparison in depth and size.
+// package rootfs), every comparison and every regeneration in depth and
+// size. Regenerate's errors never quote a value either.
 package artifact
 
 import (
