@@ -4,7 +4,11 @@
 // exist is declared by package sanctum (ArtifactSpec, DefaultArtifacts);
 // this package checks them. Check regenerates each in memory and
 // compares the result with what is on disk, as values: key order,
-// comments and formatting never count.
+// comments and formatting never count. Regenerate returns the bytes a
+// drifted or missing output should hold for Check to find it OK (for
+// `driftmap fix`, which writes them through package render), taking
+// the values of the template placeholders Check does not compare from
+// the installed plist.
 //
 // Differences name keys as dotted paths with array indexes
 // ("services.voice_agent.port", "ProgramArguments[2]"); a key that is
@@ -21,7 +25,8 @@
 //
 // It reads through a rootfs.FS (and the workspace, through
 // rootfs.ReadHostFile), never writes, and bounds every read (the caps of
-// package rootfs) and every comparison in depth and size.
+// package rootfs), every comparison and every regeneration in depth and
+// size. Regenerate's errors never quote a value either.
 package artifact
 
 import (
@@ -128,11 +133,7 @@ type Env struct {
 // unexpectedly, gives Drift with a Difference starting "cannot
 // check:". Results are sorted by Output, then Kind.
 func Check(fsys rootfs.FS, env Env, specs []sanctum.ArtifactSpec) []Result {
-	c := &checker{fsys: fsys, home: env.Home, workspace: env.Workspace, instancePath: env.Instance,
-		placeholders: map[string]sanctum.Placeholder{}}
-	for _, p := range env.Placeholders {
-		c.placeholders[p.Name] = p
-	}
+	c := newChecker(fsys, env)
 	var out []Result
 	for _, s := range specs {
 		out = append(out, c.check(s)...)
@@ -161,6 +162,15 @@ type checker struct {
 	inst            *instanceValues // loaded on first use
 	instancePath    string          // instance.yaml, whose values template placeholders name
 	placeholders    map[string]sanctum.Placeholder
+}
+
+func newChecker(fsys rootfs.FS, env Env) *checker {
+	c := &checker{fsys: fsys, home: env.Home, workspace: env.Workspace, instancePath: env.Instance,
+		placeholders: map[string]sanctum.Placeholder{}}
+	for _, p := range env.Placeholders {
+		c.placeholders[p.Name] = p
+	}
+	return c
 }
 
 // location is an artifact path located for reading.
@@ -269,11 +279,18 @@ func (c *checker) checkFile(r Result, in, out location) Result {
 	case err != nil:
 		return cannot(r, "cannot read output %s: %s", out.name, rootfs.Reason(err))
 	}
+	return compareFile(r.Spec.Kind, inData, outData).finish(r)
+}
+
+// compareFile compares the input and output of a copy or json-cache
+// artifact as values: the comparison Check makes, and Regenerate's
+// self-check.
+func compareFile(kind sanctum.ArtifactKind, inData, outData []byte) *differ {
 	d := newDiffer(len(inData)+len(outData), "in input", "in output", "only in input", "only in output")
 	want, err := yamlValue(inData)
 	d.parseFailure("input", "YAML", err)
 	var have any
-	if r.Spec.Kind == sanctum.ArtifactJSONCache {
+	if kind == sanctum.ArtifactJSONCache {
 		have, err = jsonValue(outData)
 		d.parseFailure("output", "JSON", err)
 	} else {
@@ -281,12 +298,12 @@ func (c *checker) checkFile(r Result, in, out location) Result {
 		d.parseFailure("output", "YAML", err)
 	}
 	if len(d.notes) == 0 {
-		if r.Spec.Kind == sanctum.ArtifactJSONCache && isFlat(have) {
+		if kind == sanctum.ArtifactJSONCache && isFlat(have) {
 			want, d.flat = flatten(want), true
 		}
 		d.compare(want, have)
 	}
-	return d.finish(r)
+	return d
 }
 
 // isFlat reports whether a JSON cache is flat: an object whose keys are
@@ -389,26 +406,42 @@ func (c *checker) checkTemplate(spec sanctum.ArtifactSpec, tmpl, installed locat
 		r.State = OK // not compared: see Check
 		return r
 	}
-	d := newDiffer(len(text)+len(have), "in template", "installed", "only in template", "only in the installed plist")
+	return compareTemplate(rt, inst, len(text), have).finish(r)
+}
+
+// compareTemplate compares a rendered template (of textLen bytes) with
+// the installed plist have, as values: the comparison Check makes, and
+// Regenerate's self-check.
+func compareTemplate(rt rendered, inst *instanceValues, textLen int, have []byte) *differ {
+	d := newDiffer(textLen+len(have), "in template", "installed", "only in template", "only in the installed plist")
 	d.sentinels = rt.sentinels
 	d.addSecrets(rt.secrets...)
 	d.addSecrets(inst.secrets...)
+	haveVal, err := installedValue(have)
+	if err != nil {
+		d.note("%s", err)
+		return d
+	}
+	d.compare(rt.value, haveVal)
+	return d
+}
+
+// installedValue decodes an installed plist (XML or binary) into values.
+// Its errors never quote the file.
+func installedValue(have []byte) (any, error) {
 	haveRoot, _, err := launchd.Decode(have)
 	if err != nil {
 		line, msg := plistError(have)
 		if line > 0 {
 			msg += fmt.Sprintf(" (line %d)", line)
 		}
-		d.note("the installed plist is %s", msg)
-		return d.finish(r)
+		return nil, errors.New("the installed plist is " + msg)
 	}
 	haveVal, err := plistValue(haveRoot, 0)
 	if err != nil {
-		d.note("cannot check: the installed plist is %s", err)
-		return d.finish(r)
+		return nil, errors.New("cannot check: the installed plist is " + err.Error())
 	}
-	d.compare(rt.value, haveVal)
-	return d.finish(r)
+	return haveVal, nil
 }
 
 // plistError says why data is not a property list, and on which line

@@ -141,3 +141,66 @@ func FuzzJSONCache(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRegenerate regenerates the artifacts of arbitrary template,
+// instance.yaml and installed plist bytes (no installed plist when
+// empty). Regenerate must never panic or fail unexpectedly; its errors
+// are *RegenerateErrors that never quote the planted secret; and
+// whatever it returns checks OK once written (in an overlay).
+func FuzzRegenerate(f *testing.F) {
+	installed := artEncode(f, regenInstalled(), plist.XMLFormat)
+	for _, s := range [][3]string{
+		{regenTemplate, artInstanceYAML, installed},
+		{regenTemplate, artInstanceYAML, artEncode(f, regenInstalled(), plist.BinaryFormat)},
+		{regenTemplate, artInstanceYAML, ""},
+		{artTemplate, artInstanceYAML + "  api_token: s3cr3t-INST-XYZ\n", artEncode(f, artInstalledValue(), plist.XMLFormat)},
+		// The installed plists drift (n), so that each is regenerated.
+		{"<plist><dict><key>s</key><string>{{A}}{{B}}-{{A}}</string><key>n</key><integer>1</integer></dict></plist>", "a: 1\n",
+			"<plist><dict><key>s</key><string>x-s3cr3t-VALUE-XYZ-y</string><key>n</key><integer>2</integer></dict></plist>"},
+		{"<plist><dict><key>{{K}}</key><string>{{K}}</string><key>n</key><integer>1</integer></dict></plist>", "k: .nan\nl: [1e3, 0x10]\n",
+			"<plist><dict><key>s3cr3t-VALUE-XYZ</key><string>v</string><key>n</key><integer>2</integer></dict></plist>"},
+		{"<plist><dict><key>s</key><string><![CDATA[{{TOKEN}}]]></string><key>n</key><integer>1</integer></dict></plist>", "a: &a [1, *a]\n",
+			"<plist><dict><key>s</key><string>s3cr3t&amp;VALUE-XYZ</string><key>n</key><integer>2</integer></dict></plist>"},
+		{"", "", ""},
+	} {
+		f.Add([]byte(s[0]), []byte(s[1]), []byte(s[2]))
+	}
+	specs := []sanctum.ArtifactSpec{
+		artTemplateSpec,
+		{Kind: sanctum.ArtifactJSONCache, Input: "~/.sanctum/instance.yaml", Output: "~/.sanctum/.instance.json"},
+		{Kind: sanctum.ArtifactCopy, Input: "~/.sanctum/instance.yaml", Output: "~/copy/instance.yaml"},
+	}
+	f.Fuzz(func(t *testing.T, tmpl, inst, inPlace []byte) {
+		fsys := artMemFS{
+			strings.TrimPrefix(artInstanceFile, "/"):         {Data: inst},
+			strings.TrimPrefix(artTmplDir, "/") + "/x.plist": {Data: tmpl},
+		}
+		if len(inPlace) > 0 {
+			fsys[strings.TrimPrefix(artAgentsDir, "/")+"/x.plist"] = &fstest.MapFile{Data: inPlace}
+		}
+		env := Env{Home: testHome, Workspace: "/nonexistent-workspace", Instance: "~/.sanctum/instance.yaml",
+			Placeholders: []sanctum.Placeholder{{Name: "VOICE_PORT", Path: "services.voice_agent.port"}}}
+		for _, spec := range specs {
+			for _, r := range Check(fsys, env, []sanctum.ArtifactSpec{spec}) {
+				if r.State != Drift && r.State != Missing {
+					continue
+				}
+				data, mode, err := Regenerate(fsys, env, r)
+				if err != nil {
+					var re *RegenerateError
+					if !errors.As(err, &re) || strings.Contains(err.Error(), "internal error") {
+						t.Fatalf("Regenerate(%s): %v", r.Output, err)
+					}
+					if !strings.Contains(string(tmpl)+string(inst), "s3cr3t") && strings.Contains(err.Error(), "s3cr3t") {
+						t.Fatalf("a secret leaks into %q", err)
+					}
+					continue
+				}
+				if mode&^fs.ModePerm != 0 {
+					t.Fatalf("mode %v", mode)
+				}
+				regenApply(t, fsys, env, spec, r.Output, data, mode)
+			}
+		}
+	})
+}

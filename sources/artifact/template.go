@@ -58,6 +58,8 @@ var placeholderRE = regexp.MustCompile(`\{\{([^{}]*)\}\}`)
 // rendered is a template rendered and decoded.
 type rendered struct {
 	value     any
+	text      []byte     // the rendered template, sentinels in place
+	prefix    string     // every sentinel's token is prefix + its index in sentinels + "."
 	sentinels []sentinel // uncompared placeholders, in first-use order
 	secrets   []string   // values substituted from credential-like paths
 	unmapped  []Unmapped // unmapped UPPER_CASE placeholders, first use of each
@@ -77,6 +79,8 @@ type Unmapped struct {
 type sentinel struct {
 	token string // unique text put in place of the placeholder
 	name  string // the placeholder, e.g. OPENAI_API_KEY
+	line  int    // the template line of its first use
+	orig  string // its first use as written ("{{ OPENAI_API_KEY }}")
 }
 
 // placeholder is one {{...}} found in a template.
@@ -94,6 +98,13 @@ type placeholder struct {
 // with file and line, as is a template that is not a plist once
 // rendered; the value is nil whenever there are problems.
 func (c *checker) renderTemplate(text []byte, file string) (rendered, []record.Problem) {
+	return c.render(text, file, false)
+}
+
+// render is renderTemplate; with perUse set, every use of an uncompared
+// placeholder gets a sentinel of its own (see Regenerate), rather than
+// one per name.
+func (c *checker) render(text []byte, file string, perUse bool) (rendered, []record.Problem) {
 	inst := c.instance()
 	var rt rendered
 	var probs []record.Problem
@@ -151,6 +162,7 @@ func (c *checker) renderTemplate(text []byte, file string) (rendered, []record.P
 			break
 		}
 	}
+	rt.prefix = prefix
 	tokens := map[string]string{}
 	var b bytes.Buffer
 	at := 0
@@ -161,18 +173,23 @@ func (c *checker) renderTemplate(text []byte, file string) (rendered, []record.P
 			xmlEscape(&b, ph.value)
 			continue
 		}
-		tok, ok := tokens[ph.name]
+		key := ph.name
+		if perUse {
+			key = strconv.Itoa(ph.start)
+		}
+		tok, ok := tokens[key]
 		if !ok {
 			// The trailing "." keeps one token from being a prefix of
 			// another ("-1." and "-10.").
 			tok = prefix + strconv.Itoa(len(rt.sentinels)) + "."
-			tokens[ph.name] = tok
-			rt.sentinels = append(rt.sentinels, sentinel{token: tok, name: ph.name})
+			tokens[key] = tok
+			rt.sentinels = append(rt.sentinels, sentinel{token: tok, name: ph.name, line: ph.line, orig: string(text[ph.start:ph.end])})
 		}
 		b.WriteString(tok)
 	}
 	b.Write(text[at:])
 	rendered := b.Bytes()
+	rt.text = rendered
 	root, _, err := launchd.Decode(rendered)
 	if err != nil {
 		line, msg := plistError(rendered)

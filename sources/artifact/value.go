@@ -27,6 +27,9 @@ import (
 type number struct {
 	i *big.Int // non-nil for an integer
 	f float64  // the value of a non-integer
+	// text is a YAML float as written ("1e3", or an integer too large
+	// for yaml.v3 to call it one), for Regenerate to keep its digits.
+	text string
 }
 
 func intNumber(i *big.Int) number { return number{i: i} }
@@ -304,7 +307,7 @@ func yamlScalar(n *yaml.Node) any {
 	case "!!float":
 		var f float64
 		if n.Decode(&f) == nil {
-			return number{f: f}
+			return number{f: f, text: n.Value}
 		}
 	}
 	return n.Value
