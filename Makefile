@@ -16,7 +16,8 @@ build:
 
 # demo audits the broken tree (findings expected, so its exit status 1 is
 # not a failure) and writes its HTML report and its service map as SVG
-# (no Graphviz needed), then audits the remediated tree, which
+# (no Graphviz needed), prints the remediation plan driftmap fix proposes
+# for it (a dry run), then audits the remediated tree, which
 # must check clean and need no render, and last the tree laid out as
 # Sanctum publishes it (findings expected again).
 demo: build
@@ -28,6 +29,9 @@ demo: build
 	@$(BIN) graph --format svg --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace > bin/demo-broken.svg
 	@echo
 	@echo "   report written to bin/demo-broken.html, service map to bin/demo-broken.svg (open either in a browser)"
+	@echo
+	@echo "== driftmap fix: the remediation plan for the broken tree (a dry run: nothing is written)"
+	@$(BIN) fix --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace
 	@echo
 	@echo "== driftmap check --fail-on warning, then render --check: the remediated tree ($(DEMO)/clean)"
 	@$(BIN) check --fail-on warning --root $(DEMO)/clean/root --home $(DEMO_HOME) --workspace $(DEMO)/clean/workspace

@@ -22,36 +22,53 @@ driftmap.yaml). Retire every generation but one: move its plist into a
 retired-YYYY-MM-DD/ folder and unload it.`,
 	Example: `/Users/bert/Library/LaunchAgents/com.sanctum.living-force.plist:6: error: 2 live jobs hold the watchdog role: com.sanctum.living-force (name matches "living-force", /Users/bert/Library/LaunchAgents/com.sanctum.living-force.plist) and com.sanctum.watchdog (catalog role: watchdog, /Users/bert/Library/LaunchAgents/com.sanctum.watchdog.plist); retire all but one [duplicate-watchdog]`,
 	Run: func(p *Pass) {
-		g := p.Graph
-		var holders []string
-		var ev []graph.Evidence
-		subject := ""
-		for _, j := range g.NodesOf(graph.Job) {
-			if j.State != graph.Live || len(j.Defined) == 0 {
-				continue
-			}
-			why := watchdogReason(g, j, p.Layout.WatchdogPattern)
-			if why == "" {
-				continue
-			}
-			if subject == "" {
-				subject = j.ID
-			}
-			holders = append(holders, fmt.Sprintf("%s (%s, %s)", j.Label, why, j.Defined[0].File))
-			ev = append(ev, j.Defined...)
-		}
-		if len(holders) < 2 {
+		hs := WatchdogHolders(p.Graph, p.Layout.WatchdogPattern)
+		if len(hs) < 2 {
 			return
 		}
-		p.ReportAt(ev[0], subject, fmt.Sprintf("%d live jobs hold the watchdog role: %s; retire all but one", len(holders), list(holders)), ev...)
+		var holders []string
+		var ev []graph.Evidence
+		for _, h := range hs {
+			holders = append(holders, fmt.Sprintf("%s (%s, %s)", h.Job.Label, h.Reason, h.Job.Defined[0].File))
+			ev = append(ev, h.Job.Defined...)
+		}
+		p.ReportAt(ev[0], hs[0].Job.ID, fmt.Sprintf("%d live jobs hold the watchdog role: %s; retire all but one", len(holders), list(holders)), ev...)
 	},
 }
+
+// WatchdogHolder is a live job that holds the watchdog role.
+type WatchdogHolder struct {
+	Job    *graph.Node
+	Reason string // "catalog role: watchdog", or `name matches "PATTERN"`
+	// Catalog is set when the catalog gives the job's service
+	// "role: watchdog": the catalog names this one the watchdog.
+	Catalog bool
+}
+
+// WatchdogHolders returns the live jobs that hold the watchdog role (see
+// DuplicateWatchdog), in the graph's order of jobs.
+func WatchdogHolders(g *graph.Graph, patterns []string) []WatchdogHolder {
+	var out []WatchdogHolder
+	for _, j := range g.NodesOf(graph.Job) {
+		if j.State != graph.Live || len(j.Defined) == 0 {
+			continue
+		}
+		if why := watchdogReason(g, j, patterns); why != "" {
+			out = append(out, WatchdogHolder{Job: j, Reason: why, Catalog: why == catalogWatchdog})
+		}
+	}
+	return out
+}
+
+// catalogWatchdog is the reason of a job whose service the catalog
+// gives role: watchdog.
+const catalogWatchdog = "catalog role: watchdog"
 
 // watchdogReason says why job j holds the watchdog role, or "".
 func watchdogReason(g *graph.Graph, j *graph.Node, patterns []string) string {
 	for _, e := range g.To(j.ID, graph.RunsAs) {
 		if s := node(g, e.From); s.Role == "watchdog" {
-			return "catalog role: watchdog"
+			return catalogWatchdog
 		}
 	}
 	names := []string{j.Label, path.Base(j.Defined[0].File), path.Base(j.Program)}

@@ -100,6 +100,9 @@ type opts struct {
 	kinds, collapse       []string
 	highlight             string
 	check, diff, prune    bool
+	apply, shim           bool     // fix
+	only                  []string // fix --only
+	planOut, planIn, undo string   // fix -o, --plan, --undo
 }
 
 // ctx is what a running command sees.
@@ -132,7 +135,7 @@ func (c *ctx) fail(err error) int {
 }
 
 func commands() []*command {
-	return []*command{checkCmd, baselineCmd, graphCmd, impactCmd, whyCmd, renderCmd, rulesCmd, explainCmd, synthCmd, versionCmd}
+	return []*command{checkCmd, baselineCmd, graphCmd, impactCmd, whyCmd, renderCmd, fixCmd, rulesCmd, explainCmd, synthCmd, versionCmd}
 }
 
 // Execute runs the command line args (without the program name) and
@@ -243,7 +246,11 @@ func layoutFlags(fs *pflag.FlagSet, o *opts) {
 }
 
 // load reads every source as the flags say.
-func (c *ctx) load() (*sources.Snapshot, error) {
+func (c *ctx) load() (*sources.Snapshot, error) { return c.loadWith(nil) }
+
+// loadWith reads every source as the flags say, through fsys (nil: the
+// root itself, with progress on a terminal).
+func (c *ctx) loadWith(fsys rootfs.FS) (*sources.Snapshot, error) {
 	o := c.o
 	home := o.home
 	if home == "" {
@@ -258,7 +265,7 @@ func (c *ctx) load() (*sources.Snapshot, error) {
 	}
 	var p *sources.Progress
 	stop := func() {}
-	if c.env.ErrTerminal {
+	if c.env.ErrTerminal && fsys == nil {
 		p = &sources.Progress{}
 		stop = progress(c.env.Stderr, p)
 	}
@@ -270,9 +277,10 @@ func (c *ctx) load() (*sources.Snapshot, error) {
 		Node:          o.node,
 		Hostname:      c.hostname(),
 		Progress:      p,
+		FS:            fsys,
 	})
 	stop()
-	if err == nil && snap.Instance != nil && snap.Instance.Node != "" {
+	if err == nil && fsys == nil && snap.Instance != nil && snap.Instance.Node != "" {
 		fmt.Fprintf(c.env.Stderr, "driftmap: note: applying node %s's overrides from %s\n", exporters.Text(snap.Instance.Node), exporters.Text(snap.Instance.File))
 	}
 	return snap, err
