@@ -83,3 +83,8 @@ var placeholderRE = regexp.MustCompile(`\{\{[^}]*\}\}|@[A-Za-z_][A-Za-z0-9_]*@|_
 
 // placeholder returns the first template placeholder in s, or "".
 func placeholder(s string) string { return placeholderRE.FindString(s) }
+
+// Placeholder returns the first template placeholder in s ({{NAME}},
+// @NAME@, __NAME__, <%= %>, ${name}), or "": a path holding one was
+// installed unrendered, and is nothing to create.
+func Placeholder(s string) string { return placeholder(s) }

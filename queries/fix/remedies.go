@@ -137,6 +137,12 @@ func (pl *planner) planMkdir(rule, dir string, fs []queries.Finding) error {
 	if len(ops) == 0 {
 		return nil // it exists now: a finding of this round that an earlier step resolved
 	}
+	if top := path.Dir(ops[0].Path); top == "/" || top == path.Dir(pl.o.Home) {
+		for _, f := range fs {
+			pl.leave(f, fmt.Sprintf("it would make %s, a new directory directly under %s: the path may belong to another machine or user, so create it by hand if it is meant", ops[0].Path, top))
+		}
+		return nil
+	}
 	return pl.add(Step{Rule: rule, Summary: "create directory " + dir, Resolves: fs, Ops: ops}, false)
 }
 
@@ -160,6 +166,10 @@ func planMissingLogDir(pl *planner, fs []queries.Finding) error {
 	for _, f := range fs {
 		e, ok := pl.edgeOf(f, graph.LogDir)
 		if !ok {
+			continue
+		}
+		if ph := queries.Placeholder(f.Evidence[0].Token); ph != "" {
+			pl.leave(f, fmt.Sprintf("the path holds %s, a template placeholder the plist was installed with: install it rendered (or correct the path), rather than create the directory", ph))
 			continue
 		}
 		dir, _ := strings.CutPrefix(e.To, string(graph.Directory)+":")
