@@ -221,6 +221,7 @@ func (r *docReader) syntax(err error, msg string) {
 	switch {
 	case msg != "":
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
+		off = int64(len(strings.TrimRight(r.text, " \t\r\n")))
 		msg = "ends inside its document (truncated?); what was read before is kept"
 	default:
 		msg = "is not valid JSON at this line; the rest is not read"
