@@ -65,22 +65,25 @@ func TestRoundTrip(t *testing.T) {
 func TestMarshalRedacts(t *testing.T) {
 	s := empty()
 	s.Jobs = append(s.Jobs, Job{
-		Label:     "com.sanctum.llm-proxy",
-		Program:   ptr("/opt/x --token=abc123"),
-		Path:      ptr("https://bert:hunter2@example.com/x.plist"),
-		Arguments: []string{"/usr/bin/mysql", "-u", "root", "-phunter2", "--api-key", "sk-live-1", "OPENAI_API_KEY=sk-live-2", "--port", "8765"},
+		Label:   "com.sanctum.llm-proxy",
+		Program: ptr("/opt/x --token=abc123"),
+		Path:    ptr("https://bert:hunter2@example.com/x.plist"),
+		Arguments: []string{"/usr/bin/mysql", "-u", "root", "-phunter2", "--api-key", "sk-live-1", "OPENAI_API_KEY=sk-live-2", "--port", "8765",
+			// A secret that poses as one already redacted is redacted.
+			"--token", "<redacted>sk-live-3", "DB_PASSWORD=<redacted>x"},
 	})
 	doc, err := s.Marshal()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, secret := range []string{"abc123", "hunter2", "sk-live-1", "sk-live-2"} {
+	for _, secret := range []string{"abc123", "hunter2", "sk-live-1", "sk-live-2", "sk-live-3", "<redacted>x"} {
 		if strings.Contains(string(doc), secret) {
 			t.Errorf("%q in the document:\n%s", secret, doc)
 		}
 	}
 	back := Parse(doc, "d")
-	want := []string{"/usr/bin/mysql", "-u", "root", "<redacted>", "--api-key", "<redacted>", "OPENAI_API_KEY=<redacted>", "--port", "8765"}
+	want := []string{"/usr/bin/mysql", "-u", "root", "<redacted>", "--api-key", "<redacted>", "OPENAI_API_KEY=<redacted>", "--port", "8765",
+		"--token", "<redacted>", "DB_PASSWORD=<redacted>"}
 	if got := onlyJob(t, back).Arguments; !reflect.DeepEqual(got, want) {
 		t.Errorf("arguments %q, want %q", got, want)
 	}

@@ -3,6 +3,7 @@ package launchctl
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 
 	"github.com/driftmap/driftmap/sources/redact"
 )
@@ -57,7 +58,7 @@ func redactJob(j Job) Job {
 	secret := redact.Args(j.Arguments)
 	for i, a := range j.Arguments {
 		r := redact.String(a)
-		if secret[i] && r == a {
+		if secret[i] && r == a && !redacted(a) {
 			r = redact.Placeholder
 		}
 		j.Arguments[i] = r
@@ -74,4 +75,12 @@ func redactPtr(p *string) *string {
 	}
 	r := redact.String(*p)
 	return &r
+}
+
+// redacted reports whether a secret argument already shows only the
+// placeholder where its secret was: the whole word, or the value of
+// NAME=value (a document Marshal wrote, read back).
+func redacted(a string) bool {
+	_, v, ok := strings.Cut(a, "=")
+	return a == redact.Placeholder || ok && v == redact.Placeholder
 }
