@@ -109,16 +109,21 @@ func (l *lexer) quoted() token {
 }
 
 type listLabelParser struct {
-	s    *Snapshot
-	file string
-	lex  lexer
-	tok  token
+	s     *Snapshot
+	file  string
+	lex   lexer
+	tok   token
+	items int // jobs and arguments read, at most maxItems
 }
 
 func parseListLabel(s *Snapshot, text, file string) {
 	p := &listLabelParser{s: s, file: file, lex: lexer{text: text, line: 1}}
 	p.tok = p.lex.next()
 	for p.tok.kind != tokEOF {
+		if p.items++; p.items > maxItems {
+			s.problem(file, p.tok.line, fmt.Sprintf("holds more than %d jobs and arguments; the rest is not read", maxItems))
+			return
+		}
 		if !p.is("{") {
 			p.broken()
 			return
@@ -128,10 +133,6 @@ func parseListLabel(s *Snapshot, text, file string) {
 		}
 		if p.is(";") {
 			p.advance()
-		}
-		if len(s.Jobs) >= maxItems {
-			s.problem(file, p.tok.line, fmt.Sprintf("holds more than %d jobs; the rest is not read", maxItems))
-			return
 		}
 	}
 }
@@ -225,8 +226,8 @@ func (p *listLabelParser) arguments(j *Job) bool {
 	for !p.is(")") {
 		switch {
 		case p.tok.kind == tokString || p.tok.kind == tokWord:
-			if len(j.Arguments) >= maxItems {
-				p.s.problem(p.file, p.tok.line, fmt.Sprintf("the list output has more than %d arguments; the rest is not read", maxItems))
+			if p.items++; p.items > maxItems {
+				p.s.problem(p.file, p.tok.line, fmt.Sprintf("holds more than %d jobs and arguments; the rest is not read", maxItems))
 				return false
 			}
 			j.Arguments = append(j.Arguments, p.tok.text)

@@ -47,6 +47,7 @@ type lineParser struct {
 	items      int
 	recognised bool // an output driftmap reads was seen
 	procinfo   bool
+	strayClose bool // a closing brace with no block open was reported
 	stopped    bool // a limit stopped the parse: the rest is not read
 }
 
@@ -134,7 +135,10 @@ func (p *lineParser) line(line string, n int) {
 	switch t {
 	case "}", "};":
 		if top == nil {
-			p.s.problem(p.file, n, "closes a block that was never opened; the lines after it may be read out of place")
+			if !p.strayClose {
+				p.strayClose = true
+				p.s.problem(p.file, n, "closes a block that was never opened; the lines after it may be read out of place")
+			}
 			return
 		}
 		for top.kind == frameArray && len(p.stack) > 1 {

@@ -19,7 +19,7 @@ func (p *lineParser) topLevel(t string, n int) {
 		p.procinfo, p.stopped = true, true
 		return
 	}
-	if f := strings.Fields(t); len(f) == 3 && f[0] == "PID" && f[1] == "Status" && f[2] == "Label" {
+	if len(t) < 64 && isListHeader(t) {
 		p.recognised = true
 		return
 	}
@@ -124,4 +124,11 @@ func (p *lineParser) override(t string, n int, domain *string) {
 		d = *domain
 	}
 	p.s.Disabled = append(p.s.Disabled, Override{Domain: d, Label: key, Disabled: disabled, File: p.file, Line: n})
+}
+
+// isListHeader reports whether t is the header of `launchctl list`,
+// with tabs or spaces.
+func isListHeader(t string) bool {
+	f := strings.Fields(t)
+	return len(f) == 3 && f[0] == "PID" && f[1] == "Status" && f[2] == "Label"
 }
