@@ -30,6 +30,14 @@ demo: build
 	@echo
 	@echo "   report written to bin/demo-broken.html, service map to bin/demo-broken.svg (open either in a browser)"
 	@echo
+	@echo "== driftmap check --live: the broken tree's files beside what its launchd had loaded ($(DEMO)/broken/live)"
+	@$(BIN) check --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace \
+	  --live $(DEMO)/broken/live/launchctl-list.txt --live $(DEMO)/broken/live/watchdog.print.txt \
+	  --live $(DEMO)/broken/live/print-disabled-gui.txt > bin/demo-live.txt; \
+	  status=$$?; grep -E '\[(ghost-job|stale-load|not-loaded|override-conflict|flapping)\]|^[0-9]+ errors' bin/demo-live.txt; \
+	  if [ $$status -gt 1 ]; then exit $$status; fi
+	@echo "   (the 5 findings of the rules that compare launchd with the files; all of them in bin/demo-live.txt)"
+	@echo
 	@echo "== driftmap fix: the remediation plan for the broken tree (a dry run: nothing is written)"
 	@$(BIN) fix --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace
 	@echo
@@ -42,8 +50,11 @@ demo: build
 	  status=$$?; if [ $$status -gt 1 ]; then exit $$status; fi
 	@$(BIN) impact '~/.sanctum/lib/config.sh' --root $(DEMO)/real/root --home $(DEMO_HOME) --workspace $(DEMO)/real/workspace
 
+# vet also vets for macOS, where driftmap snapshot runs launchctl.
 vet:
 	$(GO) vet ./...
+	GOOS=darwin $(GO) vet ./...
+	GOOS=darwin $(GO) build -o /dev/null ./cmd/driftmap
 
 test: vet
 	$(GO) test ./...

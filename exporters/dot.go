@@ -24,7 +24,9 @@ const (
 	borderError = "red"
 	borderGone  = "red"  // missing or undefined node
 	borderOff   = "grey" // retired or disabled node
-	fontOff     = "grey"
+	// borderRunning outlines a job launchd runs (--live).
+	borderRunning = "#2e7d32"
+	fontOff       = "grey"
 )
 
 // clusterLabel names the cluster that holds nodes of kind k.
@@ -166,7 +168,7 @@ func styleNode(dn dot.Node, n graph.Node, worst map[string]queries.Severity) {
 	if n.Kind == graph.Service {
 		style = []string{"rounded", "filled"}
 	}
-	if gone(n.State) || off(n.State) {
+	if gone(n.State) || off(n.State) || ghost(n) {
 		style = append(style, "dashed")
 	}
 	dn.Attr("style", strings.Join(style, ","))
@@ -192,10 +194,19 @@ func styleNode(dn dot.Node, n graph.Node, worst map[string]queries.Severity) {
 		dn.Attr("color", borderGone)
 	case off(n.State):
 		dn.Attr("color", borderOff)
+	case n.Loaded == graph.LoadedRunning:
+		dn.Attr("color", borderRunning)
+		dn.Attr("penwidth", "2")
 	}
 	if off(n.State) {
 		dn.Attr("fontcolor", fontOff)
 	}
+}
+
+// ghost reports whether n is a job launchd has loaded that no live plist
+// defines (see the ghost-job rule): it is drawn dashed.
+func ghost(n graph.Node) bool {
+	return n.Kind == graph.Job && n.State != graph.Live && (n.Loaded == graph.LoadedRunning || n.Loaded == graph.LoadedIdle)
 }
 
 // dotDoc is a DOT document: emicklei/dot holds the graph, its clusters,

@@ -135,7 +135,7 @@ func mapNodeAttrs(m *queries.Map, n *queries.MapNode) map[string]any {
 	if n.IsGroup() {
 		attrs["shape"] = "box3d"
 	}
-	if gone(n.State) || off(n.State) {
+	if gone(n.State) || off(n.State) || ghost(graph.Node{Kind: n.Kind, State: n.State, Loaded: n.Loaded}) {
 		style = append(style, "dashed")
 	}
 	attrs["style"] = strings.Join(style, ",")
@@ -148,6 +148,8 @@ func mapNodeAttrs(m *queries.Map, n *queries.MapNode) map[string]any {
 		attrs["color"] = borderGone
 	case off(n.State):
 		attrs["color"] = borderOff
+	case n.Loaded == graph.LoadedRunning:
+		attrs["color"], attrs["penwidth"] = borderRunning, "2"
 	}
 	if off(n.State) {
 		attrs["fontcolor"] = fontOff

@@ -166,7 +166,21 @@ type Node struct {
 	// Detail qualifies the state, e.g. "not found in PATH /usr/bin:/bin"
 	// for a bare command name, or "symlink loop".
 	Detail string `json:"detail,omitempty"`
+	// Loaded is what launchd has loaded of a job, when driftmap was given
+	// its state (--live): LoadedRunning, LoadedIdle, or NotLoaded when the
+	// snapshot covers the job's domain and it is not there; "" unknown.
+	Loaded string `json:"loaded,omitempty"`
+	// ExitsNonzero marks a service whose job exits non-zero by design
+	// (exits_nonzero: true in the catalog or a manifest).
+	ExitsNonzero bool `json:"exits_nonzero,omitempty"`
 }
+
+// The loaded states of a job (Node.Loaded).
+const (
+	LoadedRunning = "running"    // loaded, with a process
+	LoadedIdle    = "loaded"     // loaded, no process now
+	NotLoaded     = "not-loaded" // not among what launchd has loaded
+)
 
 // Edge is a typed, directed edge with the evidence that created it.
 type Edge struct {

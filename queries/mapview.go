@@ -25,7 +25,7 @@ func (f *folder) mapOf(g *graph.Graph, findings []Finding, detail bool) *Map {
 		chain := f.chains[id]
 		mn := MapNode{ID: id}
 		if n, ok := g.Node(id); ok {
-			mn.Kind, mn.Name, mn.State = n.Kind, n.Name, n.State
+			mn.Kind, mn.Name, mn.State, mn.Loaded = n.Kind, n.Name, n.State, n.Loaded
 			if len(chain) > 1 {
 				mn.Members = slices.Clone(chain[1:])
 			}

@@ -34,6 +34,11 @@ func All() []*Rule {
 		TemplateError,
 		UnmappedPlaceholder,
 		LiveButDisabled,
+		GhostJob,
+		NotLoaded,
+		StaleLoad,
+		OverrideConflict,
+		Flapping,
 		StaleIgnore,
 		StaleBaseline,
 	}

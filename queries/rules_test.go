@@ -24,7 +24,9 @@ var update = flag.Bool("update", false, "rewrite the want sections of testdata/r
 // lines (paths under root/). The archive comment's first line names the
 // rules to run ("rules: a b"); the "want" file lists their findings, one
 // per line, as "rule: file:line: message" with paths relative to the
-// temporary root. An optional "baseline" file is a baseline given to
+// temporary root. Files under live/ are what launchd has loaded
+// (launchctl outputs or snapshots), passed as --live in name order. An
+// optional "baseline" file is a baseline given to
 // CheckBaseline, one entry a line: "FINGERPRINT [RULE [SUBJECT]]" (blank
 // lines and lines starting with # are skipped; line numbers count them).
 // Run with -update to rewrite want after a deliberate change, and review
@@ -113,7 +115,8 @@ func runFixture(t *testing.T, dir string, rules []*Rule, base *Baseline) string 
 	t.Helper()
 	root := filepath.Join(dir, "root")
 	ws := filepath.Join(dir, "workspace")
-	snap, err := sources.Load(sources.Options{Root: root, Home: "/Users/bert", Workspace: ws})
+	live, _ := filepath.Glob(filepath.Join(dir, "live", "*"))
+	snap, err := sources.Load(sources.Options{Root: root, Home: "/Users/bert", Workspace: ws, Live: live})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,6 +70,8 @@ type MapNode struct {
 	Kind  graph.Kind
 	Name  string      // the graph node's name; for a group, "N KINDs"
 	State graph.State // the graph node's state; "" for a group
+	// Loaded is the graph node's loaded state (a job, with --live).
+	Loaded string
 	// Group is the ID of the MapGroup it is drawn in, or "".
 	Group string
 	// Members are the IDs of the graph nodes folded into it (its own ID

@@ -187,6 +187,9 @@ func (ld *loader) addJob(lj loadedJob) {
 	if state != graph.Live {
 		return // only a live job's targets must exist
 	}
+	if _, ok := ld.jobDefs[n.ID]; !ok {
+		ld.jobDefs[n.ID] = lj.job
+	}
 	for _, t := range lj.job.Targets {
 		ld.noteJobScript(t)
 		ld.addTarget(n, t)

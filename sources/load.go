@@ -14,6 +14,8 @@ import (
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources/artifact"
+	"github.com/driftmap/driftmap/sources/launchctl"
+	"github.com/driftmap/driftmap/sources/launchd"
 	"github.com/driftmap/driftmap/sources/pathnode"
 	"github.com/driftmap/driftmap/sources/record"
 	"github.com/driftmap/driftmap/sources/rootfs"
@@ -41,6 +43,13 @@ type Options struct {
 	Workers int
 	// Progress, when not nil, counts the files read as Load goes.
 	Progress *Progress
+	// Live lists files holding what launchd has loaded: outputs of
+	// launchctl print, list, list LABEL and print-disabled, or snapshot
+	// documents (host paths, read as they are given; see Snapshot.Live).
+	Live []string
+	// LiveSnapshots are snapshots taken now (driftmap's --live auto),
+	// read with the files of Live.
+	LiveSnapshots []*launchctl.Snapshot
 }
 
 // SetupError is an error that prevents loading at all (the root does not
@@ -74,6 +83,9 @@ func Load(opts Options) (*Snapshot, error) {
 		scripts:    map[string]bool{},
 		scanned:    map[string]bool{},
 		workers:    workerCount(opts.Workers),
+		liveFiles:  opts.Live,
+		liveTaken:  opts.LiveSnapshots,
+		jobDefs:    map[string]launchd.Job{},
 		progress:   opts.Progress,
 	}
 	if ld.fs == nil {
@@ -126,10 +138,16 @@ func ignoreError(probs []record.Problem) error {
 }
 
 type loader struct {
-	fs      rootfs.FS
-	fsMu    sync.Mutex // serialises reads from workers (see read)
-	fsSafe  bool       // fs is safe for concurrent use: reads skip fsMu
-	workers int        // see each
+	fs     rootfs.FS
+	fsMu   sync.Mutex // serialises reads from workers (see read)
+	fsSafe bool       // fs is safe for concurrent use: reads skip fsMu
+	// liveFiles are Options.Live; live is what they hold (loadLive).
+	liveFiles []string
+	liveTaken []*launchctl.Snapshot
+	live      *Live
+	// jobDefs maps a live job's node ID to its plist's definition.
+	jobDefs map[string]launchd.Job
+	workers int // see each
 	// progress counts the files read (see read), or is nil.
 	progress *Progress
 	l        sanctum.Layout
@@ -220,6 +238,7 @@ func (ld *loader) load() {
 	ld.loadArtifacts()
 	ld.linkManifestInputs()
 	ld.paths.MarkLinks()
+	ld.loadLive()
 }
 
 func (ld *loader) snapshot() *Snapshot {
@@ -235,6 +254,8 @@ func (ld *loader) snapshot() *Snapshot {
 		Artifacts:  ld.artifacts,
 		Dirs:       ld.dirs,
 		Layout:     ld.l,
+		Live:       ld.live,
+		jobDefs:    ld.jobDefs,
 		byName:     ld.byName,
 		byAlias:    ld.byAlias,
 		instanceOf: ld.instanceOf,
@@ -317,6 +338,7 @@ func (ld *loader) loadManifests() {
 		mn.Defined = append(mn.Defined, graph.Evidence{File: file})
 		sn := ld.defineService(m.Name, "manifest", m.NameEv)
 		ld.b.AddEdge(mn.ID, sn.ID, graph.Describes, m.NameEv)
+		sn.ExitsNonzero = sn.ExitsNonzero || m.ExitsNonzero
 		ld.claim(sn, m.Ports(), m.LaunchAgent, m.Requires)
 	}
 }

@@ -70,6 +70,7 @@ func (ld *loader) loadCatalog() {
 		if e.Role != "" {
 			n.Role = e.Role
 		}
+		n.ExitsNonzero = n.ExitsNonzero || e.ExitsNonzero
 		ld.claim(n, []graph.Port{{Port: e.Port, Evidence: e.PortEv}}, e.LaunchAgent, e.Requires)
 	}
 	for _, e := range cat.Entries {

@@ -16,6 +16,7 @@ package sources
 import (
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources/artifact"
+	"github.com/driftmap/driftmap/sources/launchd"
 	"github.com/driftmap/driftmap/sources/record"
 	"github.com/driftmap/driftmap/sources/sanctum"
 )
@@ -43,11 +44,23 @@ type Snapshot struct {
 	Dirs     []SourceDir
 	Layout   sanctum.Layout
 
+	// Live is what launchd had loaded (Options.Live); nil without it.
+	Live *Live
+	// jobDefs maps a live job's node ID to its plist's definition.
+	jobDefs map[string]launchd.Job
+
 	// byName and byAlias map normalised service names and old names to
 	// service IDs, as the loader joined them.
 	byName, byAlias map[string]string
 	// instanceOf maps each instance.yaml key to the service it joined.
 	instanceOf map[string]string
+}
+
+// JobDef returns the definition the live plist of job node id gives (the
+// first, when two live plists share a Label).
+func (s *Snapshot) JobDef(id string) (launchd.Job, bool) {
+	j, ok := s.jobDefs[id]
+	return j, ok
 }
 
 // SourceDir is a configured source directory (manifests, wrappers, each

@@ -39,6 +39,14 @@ type Job struct {
 	// OtherJobs lists KeepAlive.OtherJobEnabled labels; Token holds the
 	// label.
 	OtherJobs []graph.Evidence
+	// RunAtLoad and KeepAlive (true, or a dictionary of conditions) say
+	// launchd should start the job as soon as it loads it; Line is the
+	// line of the key that says so.
+	RunAtLoad, KeepAlive bool
+	StartLine            int
+	// Command is what the job runs, for comparison with what launchd
+	// has loaded; its zero value when the plist names no program.
+	Command Command
 }
 
 // ClassifyName says whether a file name in a launchd directory is a

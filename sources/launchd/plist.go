@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -203,6 +204,8 @@ func (p *plistParser) parse(data []byte) {
 	}
 	p.environment(dict)
 	p.program(dict)
+	p.command(dict)
+	p.start(dict)
 	p.pathKey(dict, "WorkingDirectory", record.TargetWorkingDir)
 	p.pathKey(dict, "RootDirectory", record.TargetRootDir)
 	p.pathKey(dict, "StandardOutPath", record.TargetLogDir)
@@ -409,5 +412,54 @@ func typeName(v any) string {
 		return "a UID"
 	default:
 		return fmt.Sprintf("a %T", v)
+	}
+}
+
+// command records what the job runs for comparison with what launchd
+// has loaded (see Command): Program (or ProgramArguments[0]) and
+// ProgramArguments, the strings up to the first that is not one.
+func (p *plistParser) command(dict map[string]any) {
+	var args []string
+	if list, ok := dict["ProgramArguments"].([]any); ok {
+		for _, e := range list {
+			s, ok := e.(string)
+			if !ok {
+				break
+			}
+			args = append(args, s)
+		}
+	}
+	prog, _ := dict["Program"].(string)
+	c := Command{Key: "ProgramArguments", Line: p.line("ProgramArguments")}
+	if prog != "" {
+		c.Key, c.Line = "Program", p.line("Program")
+		c.Program = words([]string{prog})[0]
+	} else if len(args) > 0 {
+		c.Program = words(args[:1])[0]
+	} else {
+		return
+	}
+	c.Args = words(args)
+	for i := range c.Args {
+		c.Args[i].Line = p.line("ProgramArguments[" + strconv.Itoa(i) + "]")
+	}
+	p.job.Command = c
+}
+
+// start reads RunAtLoad and KeepAlive: whether launchd starts the job as
+// soon as it loads it (a KeepAlive dictionary of conditions counts: the
+// job is kept alive while they hold).
+func (p *plistParser) start(dict map[string]any) {
+	if b, ok := dict["RunAtLoad"].(bool); ok && b {
+		p.job.RunAtLoad, p.job.StartLine = true, p.line("RunAtLoad")
+	}
+	switch v := dict["KeepAlive"].(type) {
+	case bool:
+		p.job.KeepAlive = v
+	case map[string]any:
+		p.job.KeepAlive = len(v) > 0
+	}
+	if p.job.KeepAlive && p.job.StartLine == 0 {
+		p.job.StartLine = p.line("KeepAlive")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -551,7 +552,7 @@ func TestParsePlistLines(t *testing.T) {
 			{File: "t.plist", Line: 25, Key: "KeepAlive.OtherJobEnabled", Token: "com.sanctum.ollama"},
 		},
 	}
-	if diff := cmp.Diff(wantJob, job); diff != "" {
+	if diff := cmp.Diff(wantJob, job, cmpopts.IgnoreFields(Job{}, "RunAtLoad", "KeepAlive", "StartLine", "Command")); diff != "" {
 		t.Errorf("job (-want +got):\n%s", diff)
 	}
 	wantProbs := []record.Problem{{File: "t.plist", Line: 31, Key: "EnvironmentVariables.PATH", Message: "EnvironmentVariables.PATH must be a string, found an integer"}}
@@ -885,7 +886,7 @@ func TestParsePlistBinary(t *testing.T) {
 		},
 		OtherJobs: []graph.Evidence{{File: "b.plist", Key: "KeepAlive.OtherJobEnabled", Token: "com.sanctum.db"}},
 	}
-	if diff := cmp.Diff(want, job); diff != "" {
+	if diff := cmp.Diff(want, job, cmpopts.IgnoreFields(Job{}, "RunAtLoad", "KeepAlive", "StartLine", "Command")); diff != "" {
 		t.Errorf("job (-want +got):\n%s", diff)
 	}
 
@@ -960,5 +961,47 @@ func TestParsePlistOpenStep(t *testing.T) {
 	}
 	if job.Label != "com.sanctum.old" {
 		t.Errorf("Label = %q", job.Label)
+	}
+}
+
+// TestCommandAndStart: what a job runs is kept as printable words and
+// digests, credentials redacted, and RunAtLoad/KeepAlive say whether
+// launchd starts it on load.
+func TestCommandAndStart(t *testing.T) {
+	for _, tc := range []struct {
+		name, body   string
+		program      string
+		args         []string
+		key          string
+		run, keep    bool
+		start        int
+		matches, not string // a word that matches ProgramArguments[last], and one that does not
+	}{
+		{"args", `<key>ProgramArguments</key><array><string>/usr/bin/ssh</string><string>-L</string><string>70707:localhost:22</string></array>
+<key>RunAtLoad</key><true/>`, "/usr/bin/ssh", []string{"/usr/bin/ssh", "-L", "70707:localhost:22"}, "ProgramArguments", true, false, 3, "70707:localhost:22", "18092:localhost:22"},
+		{"program", `<key>Program</key><string>/opt/x/bin/x</string><key>ProgramArguments</key><array><string>x</string><string>--token=hunter2secret</string></array>
+<key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>`, "/opt/x/bin/x", []string{"x", "--token=<redacted>"}, "Program", false, true, 3, "--token=hunter2secret", "<redacted>x"},
+		{"none", `<key>KeepAlive</key><false/>`, "", nil, "", false, false, 0, "", "x"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := []byte("<plist version=\"1.0\"><dict><key>Label</key><string>com.sanctum.x</string>\n" + tc.body + "\n</dict></plist>\n")
+			job, _ := ParsePlist(data, "t.plist", "/Users/bert")
+			c := job.Command
+			if c.Program.Shown != tc.program || !slices.Equal(Shown(c.Args), tc.args) || c.Key != tc.key {
+				t.Errorf("command %q %q %q, want %q %q %q", c.Program.Shown, Shown(c.Args), c.Key, tc.program, tc.args, tc.key)
+			}
+			if job.RunAtLoad != tc.run || job.KeepAlive != tc.keep || job.StartLine != tc.start {
+				t.Errorf("RunAtLoad %v KeepAlive %v line %d, want %v %v %d", job.RunAtLoad, job.KeepAlive, job.StartLine, tc.run, tc.keep, tc.start)
+			}
+			if len(c.Args) > 0 {
+				last := c.Args[len(c.Args)-1]
+				if !last.Matches(tc.matches) || last.Matches(tc.not) {
+					t.Errorf("the last word matches %q: %v, %q: %v", tc.matches, last.Matches(tc.matches), tc.not, last.Matches(tc.not))
+				}
+				if strings.Contains(fmt.Sprint(c), "hunter2") {
+					t.Error("a credential is kept in the command")
+				}
+			}
+		})
 	}
 }

@@ -67,6 +67,22 @@ func Args(words []string) []bool {
 	return out
 }
 
+// Words returns a command line as it may be printed: each word passes
+// through String, and a word Args reports that String leaves as it is
+// becomes "<redacted>" (so "--token=X" reads "--token=<redacted>", and
+// the X of "--token X" reads "<redacted>").
+func Words(words []string) []string {
+	secret := Args(words)
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = String(w)
+		if secret[i] && out[i] == w {
+			out[i] = Placeholder
+		}
+	}
+	return out
+}
+
 // argKinds is Args, saying which part of each word is secret.
 func argKinds(words []string) []secretKind {
 	kinds := make([]secretKind, len(words))

@@ -35,6 +35,11 @@ type CatalogEntry struct {
 	Port          int
 	PortEv        graph.Evidence
 	Enabled       *bool // auxiliary entries may say enabled: false
+	// ExitsNonzero (exits_nonzero: true) says the service's job exits
+	// with a non-zero status by design (a check that reports by its
+	// status): flapping does not report it.
+	ExitsNonzero   bool
+	ExitsNonzeroEv graph.Evidence
 }
 
 // ParseCatalog parses runtime_catalog.yaml (see docs/formats.md).
@@ -89,6 +94,9 @@ func parseServiceEntries(sec ymap, section string) []CatalogEntry {
 			}
 			if en, set := m.boolean("enabled"); set {
 				e.Enabled = &en
+			}
+			if en, set := m.boolean("exits_nonzero"); set && en {
+				e.ExitsNonzero, e.ExitsNonzeroEv = true, m.keyEv("exits_nonzero")
 			}
 		}
 		out = append(out, e)

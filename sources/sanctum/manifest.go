@@ -29,6 +29,10 @@ type Manifest struct {
 	// manifest has no top-level port. Render owns the top-level port
 	// alone and ignores these.
 	ProvidesPorts []graph.Port
+
+	// ExitsNonzero is exits_nonzero: true (see CatalogEntry).
+	ExitsNonzero   bool
+	ExitsNonzeroEv graph.Evidence
 }
 
 // ParseManifest parses one manifest.
@@ -54,6 +58,9 @@ func ParseManifest(data []byte, file string) (Manifest, []record.Problem) {
 	man.Requires = top.names("requires", "service")
 	if s, ev, ok := top.str("launchagent"); ok && s != "" {
 		man.LaunchAgent = &record.Ref{Name: s, Evidence: ev}
+	}
+	if en, set := top.boolean("exits_nonzero"); set && en {
+		man.ExitsNonzero, man.ExitsNonzeroEv = true, top.keyEv("exits_nonzero")
 	}
 	if top.exhausted() {
 		return unread, probs

@@ -439,6 +439,19 @@ func (m ymap) boolean(key string) (val, set bool) {
 	return val, true
 }
 
+// keyEv is the evidence of key in m (its line; the value as token).
+func (m ymap) keyEv(key string) graph.Evidence {
+	k, v := m.get(key)
+	if k == nil {
+		return graph.Evidence{File: m.file, Key: joinKey(m.path, key)}
+	}
+	tok := ""
+	if v != nil {
+		tok = v.Value
+	}
+	return m.ev(k, key, tok)
+}
+
 // names reads a list of names: strings, or mappings with field (e.g.
 // {service: NAME}) when field is not "". A single string is accepted as a
 // one-element list.

@@ -25,6 +25,7 @@ import (
 
 	"github.com/driftmap/driftmap/exporters"
 	"github.com/driftmap/driftmap/sources"
+	"github.com/driftmap/driftmap/sources/launchctl"
 	"github.com/driftmap/driftmap/sources/rootfs"
 )
 
@@ -103,6 +104,9 @@ type opts struct {
 	apply, shim           bool     // fix
 	only                  []string // fix --only
 	planOut, planIn, undo string   // fix -o, --plan, --undo
+	live                  []string // --live FILE|auto
+	from                  []string // snapshot --from
+	snapOut               string   // snapshot -o
 }
 
 // ctx is what a running command sees.
@@ -110,6 +114,11 @@ type ctx struct {
 	env   Env
 	o     *opts
 	flags *pflag.FlagSet
+
+	// The --live inputs, resolved once (a snapshot is taken once).
+	liveReady bool
+	liveFiles []string
+	liveTaken []*launchctl.Snapshot
 }
 
 // usageError is a command-line mistake: exit 2 with a hint.
@@ -135,7 +144,7 @@ func (c *ctx) fail(err error) int {
 }
 
 func commands() []*command {
-	return []*command{checkCmd, baselineCmd, graphCmd, impactCmd, whyCmd, renderCmd, fixCmd, rulesCmd, explainCmd, synthCmd, versionCmd}
+	return []*command{checkCmd, baselineCmd, graphCmd, impactCmd, whyCmd, renderCmd, fixCmd, snapshotCmd, rulesCmd, explainCmd, synthCmd, versionCmd}
 }
 
 // Execute runs the command line args (without the program name) and
@@ -238,6 +247,12 @@ func cmdUsage(w io.Writer, cmd *command) {
 
 // layoutFlags registers the flags every audit command takes.
 func layoutFlags(fs *pflag.FlagSet, o *opts) {
+	rootFlags(fs, o)
+	fs.StringArrayVar(&o.live, "live", nil, "also audit what launchd has loaded, from `FILE` (a snapshot, or launchctl's output; repeatable), or auto to take a snapshot now (macOS)")
+}
+
+// rootFlags registers the flags that say where the machine is.
+func rootFlags(fs *pflag.FlagSet, o *opts) {
 	fs.StringVar(&o.root, "root", "/", "audit the tree under `DIR` as if it were /")
 	fs.StringVar(&o.home, "home", "", "home directory `PATH` as seen inside the root (default $HOME)")
 	fs.StringVar(&o.workspace, "workspace", ".", "checked-in workspace `DIR` holding sanctum/runtime_catalog.yaml and driftmap.yaml")
@@ -248,10 +263,32 @@ func layoutFlags(fs *pflag.FlagSet, o *opts) {
 // load reads every source as the flags say.
 func (c *ctx) load() (*sources.Snapshot, error) { return c.loadWith(nil) }
 
+// loadDisk reads the files alone, without --live.
+func (c *ctx) loadDisk() (*sources.Snapshot, error) {
+	return c.loadOpts(nil, false)
+}
+
 // loadWith reads every source as the flags say, through fsys (nil: the
 // root itself, with progress on a terminal).
 func (c *ctx) loadWith(fsys rootfs.FS) (*sources.Snapshot, error) {
+	return c.loadOpts(fsys, true)
+}
+
+// loadOpts is loadWith, with or without what --live names.
+func (c *ctx) loadOpts(fsys rootfs.FS, live bool) (*sources.Snapshot, error) {
 	o := c.o
+	if live && !c.liveReady {
+		files, taken, err := c.liveOptions()
+		if err != nil {
+			return nil, err
+		}
+		c.liveReady, c.liveFiles, c.liveTaken = true, files, taken
+	}
+	var liveFiles []string
+	var liveTaken []*launchctl.Snapshot
+	if live {
+		liveFiles, liveTaken = c.liveFiles, c.liveTaken
+	}
 	home := o.home
 	if home == "" {
 		home = c.defaultHome()
@@ -278,6 +315,8 @@ func (c *ctx) loadWith(fsys rootfs.FS) (*sources.Snapshot, error) {
 		Hostname:      c.hostname(),
 		Progress:      p,
 		FS:            fsys,
+		Live:          liveFiles,
+		LiveSnapshots: liveTaken,
 	})
 	stop()
 	if err == nil && fsys == nil && snap.Instance != nil && snap.Instance.Node != "" {

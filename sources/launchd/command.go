@@ -1,0 +1,80 @@
+package launchd
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/driftmap/driftmap/sources/redact"
+)
+
+// Command is what launchd runs for a job, as its plist says, in the form
+// driftmap compares it with what launchd has loaded (launchctl print):
+// each word as it may be printed (credential-like words redacted, see
+// Printable) and a digest of its exact text. The exact text itself is
+// not kept.
+type Command struct {
+	Program Word   // Program, or ProgramArguments[0] without one
+	Args    []Word // ProgramArguments as written (launchd's argv)
+	Line    int    // the line of ProgramArguments, or of Program
+	Key     string // "ProgramArguments" or "Program"
+}
+
+// Word is one word of a command line: Shown may be printed, Digest is
+// the SHA-256 of its exact text.
+type Word struct {
+	Shown  string
+	Digest string
+	Line   int // the line it is written on (XML plists)
+}
+
+// digest is the hex SHA-256 of s.
+func digest(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// Printable returns a command line as driftmap prints it beside a
+// plist's: each word redact.Words leaves alone and that is one token (a
+// path, an option, a number, host:port) as it is, a credential-like word
+// as "<redacted>", and a word holding white space (a shell command
+// string, which may hold anything) as "<N characters>", never its text.
+func Printable(vals []string) []string {
+	shown := redact.Words(vals)
+	for i, v := range vals {
+		if shown[i] == v && strings.ContainsAny(v, " \t\n\r\f\v") {
+			shown[i] = fmt.Sprintf("<%d characters>", len([]rune(v)))
+		}
+	}
+	return shown
+}
+
+// words returns the Words of a command line.
+func words(vals []string) []Word {
+	shown := Printable(vals)
+	out := make([]Word, len(vals))
+	for i, v := range vals {
+		out[i] = Word{Shown: shown[i], Digest: digest(v)}
+	}
+	return out
+}
+
+// Matches reports whether s, a word as launchctl printed it or as a
+// snapshot document holds it, is this word: its exact text, or, when s
+// was itself redacted in a snapshot, the same redacted form.
+func (w Word) Matches(s string) bool {
+	if digest(s) == w.Digest {
+		return true
+	}
+	return strings.Contains(s, redact.Placeholder) && s == w.Shown
+}
+
+// Shown returns the words as they may be printed.
+func Shown(ws []Word) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.Shown
+	}
+	return out
+}
