@@ -3,6 +3,7 @@ package launchctl
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/driftmap/driftmap/sources/redact"
@@ -55,14 +56,7 @@ func redactJob(j Job) Job {
 		d := redact.String(*j.Domain)
 		j.Domain = &d
 	}
-	secret := redact.Args(j.Arguments)
-	for i, a := range j.Arguments {
-		r := redact.String(a)
-		if secret[i] && r == a && !redacted(a) {
-			r = redact.Placeholder
-		}
-		j.Arguments[i] = r
-	}
+	j.Arguments = redactArgs(j.Arguments)
 	for i, p := range j.Properties {
 		j.Properties[i] = redact.String(p)
 	}
@@ -75,6 +69,44 @@ func redactPtr(p *string) *string {
 	}
 	r := redact.String(*p)
 	return &r
+}
+
+// redactArgs returns args with every word that may hold a credential
+// redacted: what redact.String hides in it, or the whole word when
+// redact.Args says it is secret and String finds nothing to hide. It
+// is repeated until nothing changes (a word redacted may read as a
+// secret of another kind), so that the arguments of a document read
+// back redact to themselves; a list that does not settle in a few
+// rounds is hidden whole.
+func redactArgs(args []string) []string {
+	if args == nil {
+		return nil
+	}
+	for range 8 {
+		next := redactOnce(args)
+		if slices.Equal(next, args) {
+			return args
+		}
+		args = next
+	}
+	hidden := make([]string, len(args))
+	for i := range hidden {
+		hidden[i] = redact.Placeholder
+	}
+	return hidden
+}
+
+func redactOnce(args []string) []string {
+	secret := redact.Args(args)
+	out := make([]string, len(args))
+	for i, a := range args {
+		r := redact.String(a)
+		if secret[i] && r == a && !redacted(a) {
+			r = redact.Placeholder
+		}
+		out[i] = r
+	}
+	return out
 }
 
 // redacted reports whether a secret argument already shows only the

@@ -297,6 +297,8 @@ func TestStructureProblems(t *testing.T) {
 			Message: "ends inside a block (truncated?): the block this line opens is still open at line 4, the last; what was read is kept"}}, 1},
 		{"stray closing brace", "}\ngui/501/com.sanctum.a = {\n}\n", []Problem{{File: "t", Line: 1,
 			Message: "closes a block that was never opened; the lines after it may be read out of place"}}, 1},
+		{"stray closing braces", "}\n\n}\n}\n", []Problem{{File: "t", Line: 1,
+			Message: "closes a block that was never opened; the lines after it may be read out of place"}}, 0},
 		{"too deep", deep, []Problem{{File: "t", Line: maxDepth + 1, Message: fmt.Sprintf("nests blocks more than %d deep; the rest is not read", maxDepth)}}, 1},
 		{"empty", " \n\t\n", []Problem{{File: "t", Message: "is empty: it holds no launchctl output"}}, 0},
 		{"blame", "\nnon-ipc demand\n", []Problem{{File: "t", Line: 2, Message: "is a launchctl blame output: it holds nothing driftmap reads"}}, 0},
@@ -324,6 +326,16 @@ func TestTooManyItems(t *testing.T) {
 	s := Parse([]byte(b.String()), "t")
 	if len(s.List) != maxItems || len(s.Problems) != 1 || s.Problems[0].Line != maxItems+1 {
 		t.Errorf("%d rows, problems %+v", len(s.List), s.Problems)
+	}
+}
+
+func TestTooManyArguments(t *testing.T) {
+	in := "{\n\"Label\" = \"com.sanctum.a\";\n\"ProgramArguments\" = (\n" + strings.Repeat("\"a\";\n", maxItems+5) + ");\n};\n"
+	s := Parse([]byte(in), "t")
+	j := onlyJob(t, s)
+	// The dictionary counts as one item.
+	if len(j.Arguments) != maxItems-1 || len(s.Problems) != 1 || s.Problems[0].Line != maxItems+3 {
+		t.Errorf("%d arguments, problems %+v", len(j.Arguments), s.Problems)
 	}
 }
 
