@@ -3,8 +3,6 @@ package launchctl
 import (
 	"bytes"
 	"encoding/json"
-	"slices"
-	"strings"
 
 	"github.com/driftmap/driftmap/sources/redact"
 )
@@ -56,7 +54,7 @@ func redactJob(j Job) Job {
 		d := redact.String(*j.Domain)
 		j.Domain = &d
 	}
-	j.Arguments = redactArgs(j.Arguments)
+	j.Arguments = redact.Words(j.Arguments)
 	for i, p := range j.Properties {
 		j.Properties[i] = redact.String(p)
 	}
@@ -69,50 +67,4 @@ func redactPtr(p *string) *string {
 	}
 	r := redact.String(*p)
 	return &r
-}
-
-// redactArgs returns args with every word that may hold a credential
-// redacted: what redact.String hides in it, or the whole word when
-// redact.Args says it is secret and String finds nothing to hide. It
-// is repeated until nothing changes (a word redacted may read as a
-// secret of another kind), so that the arguments of a document read
-// back redact to themselves; a list that does not settle in a few
-// rounds is hidden whole.
-func redactArgs(args []string) []string {
-	if args == nil {
-		return nil
-	}
-	for range 8 {
-		next := redactOnce(args)
-		if slices.Equal(next, args) {
-			return args
-		}
-		args = next
-	}
-	hidden := make([]string, len(args))
-	for i := range hidden {
-		hidden[i] = redact.Placeholder
-	}
-	return hidden
-}
-
-func redactOnce(args []string) []string {
-	secret := redact.Args(args)
-	out := make([]string, len(args))
-	for i, a := range args {
-		r := redact.String(a)
-		if secret[i] && r == a && !redacted(a) {
-			r = redact.Placeholder
-		}
-		out[i] = r
-	}
-	return out
-}
-
-// redacted reports whether a secret argument already shows only the
-// placeholder where its secret was: the whole word, or the value of
-// NAME=value (a document Marshal wrote, read back).
-func redacted(a string) bool {
-	_, v, ok := strings.Cut(a, "=")
-	return a == redact.Placeholder || ok && v == redact.Placeholder
 }

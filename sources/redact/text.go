@@ -70,17 +70,58 @@ func Args(words []string) []bool {
 // Words returns a command line as it may be printed: each word passes
 // through String, and a word Args reports that String leaves as it is
 // becomes "<redacted>" (so "--token=X" reads "--token=<redacted>", and
-// the X of "--token X" reads "<redacted>").
+// the X of "--token X" reads "<redacted>"). It repeats until nothing
+// changes (a word redacted once may read as another kind of secret), at
+// most 8 times, after which every word is hidden; so Words(Words(w)) is
+// Words(w), and a command line written redacted reads back the same.
+// A snapshot document and the plists' comparison both use it.
 func Words(words []string) []string {
+	if words == nil {
+		return nil
+	}
+	for range 8 {
+		next := wordsOnce(words)
+		if slicesEqual(next, words) {
+			return words
+		}
+		words = next
+	}
+	hidden := make([]string, len(words))
+	for i := range hidden {
+		hidden[i] = Placeholder
+	}
+	return hidden
+}
+
+func wordsOnce(words []string) []string {
 	secret := Args(words)
 	out := make([]string, len(words))
 	for i, w := range words {
-		out[i] = String(w)
-		if secret[i] && out[i] == w {
-			out[i] = Placeholder
+		r := String(w)
+		if secret[i] && r == w && !alreadyRedacted(w) {
+			r = Placeholder
 		}
+		out[i] = r
 	}
 	return out
+}
+
+// alreadyRedacted reports whether w shows only a redacted value.
+func alreadyRedacted(w string) bool {
+	_, v, ok := strings.Cut(w, "=")
+	return w == Placeholder || ok && v == Placeholder
+}
+
+func slicesEqual(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // argKinds is Args, saying which part of each word is secret.
