@@ -103,7 +103,7 @@ func (f textFormatter) FormatFix(w io.Writer, r *FixReport) error {
 	switch {
 	case r.Applied:
 		fmt.Fprintf(&b, "applied %s; %s\n", plural(len(p.Steps), "step", "steps"), fixAfter(p))
-		fmt.Fprintf(&b, "journal: %s (undo with: driftmap fix --undo %s)\n", text(r.Journal), text(shellWord(r.Journal)))
+		fmt.Fprintf(&b, "journal: %s (undo with: driftmap fix --undo %s)\n", text(r.Journal), text(fix.ShellQuote(r.Journal)))
 	case p.Before == 0:
 		b.WriteString("nothing to do: check reports no findings\n")
 	case len(p.Steps) == 0:
@@ -168,12 +168,4 @@ func opLine(op render.Op) string {
 		return fmt.Sprintf("chmod   %s %04o -> %04o", op.Path, uint32(op.Before.Mode), uint32(op.Mode))
 	}
 	return string(op.Kind) + " " + op.Path
-}
-
-// shellWord quotes s for a shell when it needs it.
-func shellWord(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@+=,") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

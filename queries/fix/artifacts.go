@@ -91,13 +91,13 @@ func labelOf(g *graph.Graph, p string) string {
 // (of job label) again: bootout, and, unless the plist was retired,
 // bootstrap. driftmap never runs them.
 func (pl *planner) reload(p, label string, bootstrap bool) []string {
-	domain := "gui/$(id -u " + shellQuote(path.Base(pl.o.Home)) + ")"
+	domain := "gui/$(id -u " + ShellQuote(path.Base(pl.o.Home)) + ")"
 	if strings.Contains(p, "/LaunchDaemons/") {
 		domain = "system"
 	}
-	out := []string{"launchctl bootout " + domain + "/" + shellQuote(label)}
+	out := []string{"launchctl bootout " + domain + "/" + ShellQuote(label)}
 	if bootstrap {
-		out = append(out, "launchctl bootstrap "+domain+" "+shellQuote(p))
+		out = append(out, "launchctl bootstrap "+domain+" "+ShellQuote(p))
 	}
 	return out
 }

@@ -325,11 +325,12 @@ func (pl *planner) inspect(f queries.Finding) []string {
 	if f.Subject == "" {
 		return nil
 	}
-	return []string{"driftmap impact " + shellQuote(f.Subject) + pl.o.Inspect}
+	return []string{"driftmap impact " + ShellQuote(f.Subject) + pl.o.Inspect}
 }
 
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
+// ShellQuote quotes s for a POSIX shell when it needs it, as the
+// commands a plan suggests are written.
+func ShellQuote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@+=,") == "" {
 		return s
 	}

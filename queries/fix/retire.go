@@ -221,7 +221,7 @@ func (pl *planner) shims(j, keep *graph.Node) []Step {
 			"# Compatibility shim written by driftmap fix: job %s, which ran this\n"+
 			"# script, was retired (%s) in favour of the surviving watchdog %s.\n"+
 			"# %s still name it, so it now starts the survivor.\n"+
-			"exec %s \"$@\"\n", j.Label, pl.o.Date, keep.Label, strings.Join(users, ", "), shellQuote(keep.Program)))
+			"exec %s \"$@\"\n", j.Label, pl.o.Date, keep.Label, strings.Join(users, ", "), ShellQuote(keep.Program)))
 		out = append(out, Step{Rule: "duplicate-watchdog", Option: "--shim",
 			Summary: fmt.Sprintf("write a compatibility shim at %s that execs %s (still named by %s)", t.Name, keep.Program, strings.Join(users, ", ")),
 			Ops:     []render.Op{{Kind: render.OpWrite, Path: t.Name, Mode: 0o755, Data: data, SHA256: render.Hash(data), Before: st}}})

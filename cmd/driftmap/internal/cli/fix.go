@@ -202,24 +202,17 @@ func (c *ctx) inspectFlags() string {
 	var b strings.Builder
 	for _, name := range []string{"root", "home", "workspace", "node"} {
 		if fl := c.flags.Lookup(name); fl != nil && fl.Changed {
-			fmt.Fprintf(&b, " --%s %s", name, shellArg(fl.Value.String()))
+			fmt.Fprintf(&b, " --%s %s", name, fix.ShellQuote(fl.Value.String()))
 		}
 	}
 	if c.flags.Changed("label-prefix") {
 		for _, p := range c.o.prefixes {
-			fmt.Fprintf(&b, " --label-prefix %s", shellArg(p))
+			fmt.Fprintf(&b, " --label-prefix %s", fix.ShellQuote(p))
 		}
 	}
 	return b.String()
 }
 
-// shellArg quotes s for a POSIX shell when it needs it.
-func shellArg(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@+=,") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
 
 // runUndo reverts the journal --undo names.
 func (c *ctx) runUndo() int {
