@@ -213,7 +213,6 @@ func (c *ctx) inspectFlags() string {
 	return b.String()
 }
 
-
 // runUndo reverts the journal --undo names.
 func (c *ctx) runUndo() int {
 	if c.o.apply || c.o.planIn != "" || c.o.planOut != "" || len(c.o.only) > 0 || c.o.shim {
