@@ -66,10 +66,13 @@ func lastExit(p *Pass, label string) (*int, graph.Evidence) {
 	return nil, graph.Evidence{}
 }
 
+// signalNames are the names of the signals a job is commonly killed by,
+// as macOS numbers them.
+var signalNames = map[int]string{1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 8: "SIGFPE", 9: "SIGKILL", 10: "SIGBUS", 11: "SIGSEGV", 12: "SIGSYS", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM"}
+
 // signalName names a signal number as kill -l does, with the number.
 func signalName(n int) string {
-	names := map[int]string{1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 8: "SIGFPE", 9: "SIGKILL", 10: "SIGBUS", 11: "SIGSEGV", 12: "SIGSYS", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM"}
-	if s, ok := names[n]; ok {
+	if s, ok := signalNames[n]; ok {
 		return fmt.Sprintf("%d (%s)", n, s)
 	}
 	return fmt.Sprint(n)

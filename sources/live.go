@@ -16,8 +16,6 @@ import (
 // Options.Live were taken, joined to the plists on disk.
 type Live struct {
 	*launchctl.Snapshot
-	// Files are the files read, as given.
-	Files []string
 	// Agents and System say whether the outputs list a whole domain of
 	// that kind: a gui/ or user/ domain (LaunchAgents), or the system
 	// domain (LaunchDaemons). Only then is a job missing from them not
@@ -86,7 +84,7 @@ func (ld *loader) loadLive() {
 		}
 		snaps = append(snaps, launchctl.Parse(data, f))
 	}
-	l := &Live{Snapshot: launchctl.Merge(snaps...), Files: ld.liveFiles,
+	l := &Live{Snapshot: launchctl.Merge(snaps...),
 		jobs: map[string]int{}, rows: map[string]int{}, overrides: map[string][]int{}}
 	for _, p := range l.Problems {
 		ld.probs = append(ld.probs, record.Problem{File: p.File, Line: p.Line, Message: p.Message})

@@ -56,18 +56,7 @@ func applied(t *testing.T, root string, p *fix.Plan, load func(rootfs.FS) *sourc
 	t.Helper()
 	o := rootfs.NewOverlay(rootfs.RootFS{Dir: root})
 	for _, op := range p.Ops() {
-		var err error
-		switch op.Kind {
-		case render.OpMkdir:
-			err = o.Mkdir(op.Path, op.Mode)
-		case render.OpWrite:
-			err = o.WriteFile(op.Path, op.Data, op.Mode)
-		case render.OpRename:
-			err = o.Rename(op.Path, op.To)
-		case render.OpChmod:
-			err = o.Chmod(op.Path, op.Mode)
-		}
-		if err != nil {
+		if err := fix.Simulate(o, op); err != nil {
 			t.Fatalf("%s %s: %v", op.Kind, op.Path, err)
 		}
 	}

@@ -240,7 +240,7 @@ func (pl *planner) add(s Step, offered bool) error {
 		return nil
 	}
 	for _, op := range s.Ops {
-		if err := simulate(pl.o.Sim, op); err != nil {
+		if err := Simulate(pl.o.Sim, op); err != nil {
 			return fmt.Errorf("simulating %s %s: %w", op.Kind, op.Path, err)
 		}
 	}
@@ -251,8 +251,8 @@ func (pl *planner) add(s Step, offered bool) error {
 	return nil
 }
 
-// simulate applies op to the simulated tree.
-func simulate(sim Sim, op render.Op) error {
+// Simulate applies op to the simulated tree sim.
+func Simulate(sim Sim, op render.Op) error {
 	switch op.Kind {
 	case render.OpMkdir:
 		return sim.Mkdir(op.Path, op.Mode)
@@ -271,8 +271,7 @@ func simulate(sim Sim, op render.Op) error {
 // (the step did not resolve it), and one the final audit shows that
 // the first did not is listed as brought out by the plan.
 func (pl *planner) finish(first, final []queries.Finding) *Plan {
-	ws := pl.snap.Layout.Workspace
-	fp := func(f queries.Finding) string { return queries.Fingerprint(f, ws) + "\x00" + f.Message }
+	fp := pl.key
 	inFinal := map[string]bool{}
 	for _, f := range final {
 		inFinal[fp(f)] = true

@@ -3,6 +3,7 @@ package fix
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -56,23 +57,20 @@ func remedyOrder(rule string) int {
 	return 5
 }
 
-// Remedies returns the rules fix has a remedy for and what it does,
-// sorted by rule; opt-in remedies name the flag that asks for them.
-func Remedies() [][3]string {
-	var out [][3]string
-	for _, r := range sortedKeys(remedies) {
-		out = append(out, [3]string{r, remedies[r].doc, remedies[r].option})
-	}
-	return out
+// Remedy says what fix does about the findings of one rule.
+type Remedy struct {
+	Rule   string
+	Doc    string
+	Option string // the flag that asks for an opt-in remedy; "" when planned by default
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// Remedies returns the rules fix has a remedy for, sorted by rule.
+func Remedies() []Remedy {
+	var out []Remedy
+	for _, r := range slices.Sorted(maps.Keys(remedies)) {
+		out = append(out, Remedy{Rule: r, Doc: remedies[r].doc, Option: remedies[r].option})
 	}
-	slices.Sort(keys)
-	return keys
+	return out
 }
 
 // maxRead caps what fix reads of a file to record its state.

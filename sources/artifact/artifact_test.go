@@ -347,6 +347,24 @@ func artInstalledValue() map[string]any {
 	}
 }
 
+// artInstall puts the installed plist v into files at name: nothing for
+// nil, a string as it is, any other value encoded as an XML plist, or a
+// binary one with binary.
+func artInstall(t testing.TB, files map[string]string, name string, v any, binary bool) {
+	t.Helper()
+	switch v := v.(type) {
+	case nil:
+	case string:
+		files[name] = v
+	default:
+		format := plist.XMLFormat
+		if binary {
+			format = plist.BinaryFormat
+		}
+		files[name] = artEncode(t, v, format)
+	}
+}
+
 func artEncode(t testing.TB, v any, format int) string {
 	t.Helper()
 	var data []byte
@@ -547,17 +565,7 @@ func TestCheckArtifactsTemplate(t *testing.T) {
 			default:
 				files[artInstanceFile] = tt.instance
 			}
-			switch v := tt.installed.(type) {
-			case nil:
-			case string:
-				files[installed] = v
-			default:
-				format := plist.XMLFormat
-				if tt.binary {
-					format = plist.BinaryFormat
-				}
-				files[installed] = artEncode(t, v, format)
-			}
+			artInstall(t, files, installed, tt.installed, tt.binary)
 			root, ws := artFiles(t, files)
 			res := Check(rootfs.RootFS{Dir: root}, Env{Home: testHome, Workspace: ws, Instance: "~/.sanctum/instance.yaml", Placeholders: tt.mapped}, []sanctum.ArtifactSpec{artTemplateSpec})
 			if len(res) != 1 {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/driftmap/driftmap/sources/rootfs"
 	"github.com/google/go-cmp/cmp"
-	"howett.net/plist"
 )
 
 // regenTemplate uses every kind of placeholder: HOME, dotted paths, a
@@ -152,17 +151,7 @@ func TestRegenerateTemplate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			files := map[string]string{tmplFile: tt.template, artInstanceFile: artInstanceYAML}
-			switch v := tt.installed.(type) {
-			case nil:
-			case string:
-				files[installed] = v
-			default:
-				format := plist.XMLFormat
-				if tt.binary {
-					format = plist.BinaryFormat
-				}
-				files[installed] = artEncode(t, v, format)
-			}
+			artInstall(t, files, installed, tt.installed, tt.binary)
 			root, ws := artFiles(t, files)
 			if tt.perm != 0 {
 				if err := os.Chmod(filepath.Join(root, installed), tt.perm); err != nil {

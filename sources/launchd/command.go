@@ -69,12 +69,3 @@ func (w Word) Matches(s string) bool {
 	}
 	return strings.Contains(s, redact.Placeholder) && s == w.Shown
 }
-
-// Shown returns the words as they may be printed.
-func Shown(ws []Word) []string {
-	out := make([]string, len(ws))
-	for i, w := range ws {
-		out[i] = w.Shown
-	}
-	return out
-}

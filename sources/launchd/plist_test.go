@@ -987,8 +987,8 @@ func TestCommandAndStart(t *testing.T) {
 			data := []byte("<plist version=\"1.0\"><dict><key>Label</key><string>com.sanctum.x</string>\n" + tc.body + "\n</dict></plist>\n")
 			job, _ := ParsePlist(data, "t.plist", "/Users/bert")
 			c := job.Command
-			if c.Program.Shown != tc.program || !slices.Equal(Shown(c.Args), tc.args) || c.Key != tc.key {
-				t.Errorf("command %q %q %q, want %q %q %q", c.Program.Shown, Shown(c.Args), c.Key, tc.program, tc.args, tc.key)
+			if c.Program.Shown != tc.program || !slices.Equal(shownWords(c.Args), tc.args) || c.Key != tc.key {
+				t.Errorf("command %q %q %q, want %q %q %q", c.Program.Shown, shownWords(c.Args), c.Key, tc.program, tc.args, tc.key)
 			}
 			if job.RunAtLoad != tc.run || job.KeepAlive != tc.keep || job.StartLine != tc.start {
 				t.Errorf("RunAtLoad %v KeepAlive %v line %d, want %v %v %d", job.RunAtLoad, job.KeepAlive, job.StartLine, tc.run, tc.keep, tc.start)
@@ -1004,4 +1004,13 @@ func TestCommandAndStart(t *testing.T) {
 			}
 		})
 	}
+}
+
+// shownWords returns the words as they may be printed.
+func shownWords(ws []Word) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.Shown
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -81,7 +82,7 @@ func Words(words []string) []string {
 	}
 	for range 8 {
 		next := wordsOnce(words)
-		if slicesEqual(next, words) {
+		if slices.Equal(next, words) {
 			return words
 		}
 		words = next
@@ -110,18 +111,6 @@ func wordsOnce(words []string) []string {
 func alreadyRedacted(w string) bool {
 	_, v, ok := strings.Cut(w, "=")
 	return w == Placeholder || ok && v == Placeholder
-}
-
-func slicesEqual(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // argKinds is Args, saying which part of each word is secret.

@@ -13,7 +13,6 @@ import (
 	"github.com/driftmap/driftmap/exporters"
 	"github.com/driftmap/driftmap/queries"
 	"github.com/driftmap/driftmap/queries/fix"
-	"github.com/driftmap/driftmap/sources"
 	"github.com/driftmap/driftmap/sources/render"
 	"github.com/driftmap/driftmap/sources/rootfs"
 )
@@ -70,11 +69,11 @@ or when applying or undoing was refused.`,
 func remedyList() string {
 	var b strings.Builder
 	for _, r := range fix.Remedies() {
-		text := r[1]
-		if r[2] != "" {
-			text += " [" + r[2] + "]"
+		text := r.Doc
+		if r.Option != "" {
+			text += " [" + r.Option + "]"
 		}
-		fmt.Fprintf(&b, "  %s\n", r[0])
+		fmt.Fprintf(&b, "  %s\n", r.Rule)
 		line := "     "
 		for _, w := range strings.Fields(text) {
 			if len(line)+1+len(w) > 78 && line != "     " {
@@ -104,7 +103,7 @@ func runFix(c *ctx, args []string) int {
 	}
 	known := map[string]bool{}
 	for _, r := range fix.Remedies() {
-		known[r[0]] = true
+		known[r.Rule] = true
 	}
 	for _, r := range c.o.only {
 		if !known[r] {
@@ -134,7 +133,7 @@ func runFix(c *ctx, args []string) int {
 	defer base.Close()
 	plan, err := fix.Make(snap, fix.Options{
 		Sim:     rootfs.NewOverlay(base),
-		Load:    c.loadFS,
+		Load:    c.loadWith,
 		Rules:   queries.All(),
 		Only:    only,
 		Shim:    shim,
@@ -189,11 +188,6 @@ func runFix(c *ctx, args []string) int {
 		return c.fail(err)
 	}
 	return ExitOK
-}
-
-// loadFS audits the tree fsys shows, with the command's flags.
-func (c *ctx) loadFS(fsys rootfs.FS) (*sources.Snapshot, error) {
-	return c.loadWith(fsys)
 }
 
 // inspectFlags are the layout flags the command was given, to append to
