@@ -47,44 +47,36 @@ func (o *Overlay) parent(name string, touched *bool) (string, error) {
 // Lstat returns information about name without following a final
 // symlink.
 func (o *Overlay) Lstat(name string) (fs.FileInfo, error) {
-	o.mu.RLock()
-	defer o.mu.RUnlock()
-	if len(o.entries) == 0 {
-		return o.base.Lstat(name)
-	}
-	touched := false
-	p, err := o.parent(name, &touched)
-	var fi fs.FileInfo
-	if err == nil {
-		var t bool
-		fi, t, err = o.lstatPhys(p)
-		touched = touched || t
-	}
-	if !touched {
-		return o.base.Lstat(name)
-	}
-	return fi, err
+	return atParent(o, name, o.base.Lstat, o.lstatPhys)
 }
 
 // Readlink returns the target of the symlink name, unmodified.
 func (o *Overlay) Readlink(name string) (string, error) {
+	return atParent(o, name, o.base.Readlink, o.readlinkPhys)
+}
+
+// atParent answers a question about name itself (not following a final
+// symlink): from the base when the overlay touched nothing on its way,
+// else by resolving its directory through the overlay and asking phys of
+// the path inside it.
+func atParent[T any](o *Overlay, name string, base func(string) (T, error), phys func(string) (T, bool, error)) (T, error) {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	if len(o.entries) == 0 {
-		return o.base.Readlink(name)
+		return base(name)
 	}
 	touched := false
 	p, err := o.parent(name, &touched)
-	var target string
+	var v T
 	if err == nil {
 		var t bool
-		target, t, err = o.readlinkPhys(p)
+		v, t, err = phys(p)
 		touched = touched || t
 	}
 	if !touched {
-		return o.base.Readlink(name)
+		return base(name)
 	}
-	return target, err
+	return v, err
 }
 
 // ReadFile reads the regular file name, following symlinks through the
