@@ -44,7 +44,7 @@ func nodeShape(k graph.Kind) string {
 	switch k {
 	case graph.Service:
 		return "box" // with style rounded
-	case graph.Job:
+	case graph.Job, graph.Unit:
 		return "component"
 	case graph.Wrapper:
 		return "note"

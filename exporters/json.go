@@ -24,6 +24,8 @@ type evidenceJSON struct {
 	Line  int    `json:"line"`
 	Key   string `json:"key"`
 	Token string `json:"token"`
+	// Optional is true for a reference its source allows to be absent.
+	Optional bool `json:"optional,omitempty"`
 }
 
 // edgeJSON is an edge whose evidence is always an array.

@@ -148,7 +148,7 @@ func mermaidNode(m *queries.Map, n *queries.MapNode) string {
 		open, closing = "{{", "}}"
 	case n.Kind == graph.Service:
 		open, closing = "(", ")"
-	case n.Kind == graph.Job:
+	case graph.IsRunner(n.Kind):
 		open, closing = "[[", "]]"
 	case n.Kind == graph.Directory:
 		open, closing = "[/", "/]"

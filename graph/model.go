@@ -34,6 +34,7 @@ type Kind string
 const (
 	Service   Kind = "service"   // a logical service (instance key, catalog name, manifest name)
 	Job       Kind = "job"       // a launchd job, identified by its Label
+	Unit      Kind = "unit"      // a systemd unit, by name: unit:NAME (system), unit:user/NAME (a user's manager)
 	Wrapper   Kind = "wrapper"   // an entry of the wrappers directory (script or symlink)
 	File      Kind = "file"      // any other file referenced by path
 	Directory Kind = "directory" // a directory referenced by path (WorkingDirectory, log parent)
@@ -42,32 +43,52 @@ const (
 )
 
 // Kinds lists every node kind in display order.
-var Kinds = []Kind{Service, Job, Wrapper, File, Directory, Manifest, Artifact}
+var Kinds = []Kind{Service, Job, Unit, Wrapper, File, Directory, Manifest, Artifact}
 
 // EdgeKind is the type of an edge. Edges point from dependent to dependency.
 type EdgeKind string
 
 // Edge kinds.
 const (
-	Requires   EdgeKind = "requires"    // service -> service
-	RunsAs     EdgeKind = "runs-as"     // service -> job
+	Requires   EdgeKind = "requires"    // service -> service; unit -> unit (Requires=, Requisite=, BindsTo=, .requires/)
+	RunsAs     EdgeKind = "runs-as"     // service -> job|unit
 	Exec       EdgeKind = "exec"        // job|wrapper -> wrapper|file: the program that is executed
 	Script     EdgeKind = "script"      // job -> wrapper|file: a script run by an interpreter (needs no execute bit)
 	Source     EdgeKind = "source"      // wrapper -> file: `source`/`.` in a script
 	Symlink    EdgeKind = "symlink"     // wrapper|file -> file: symbolic link target
 	Describes  EdgeKind = "describes"   // manifest -> service
 	OtherJob   EdgeKind = "other-job"   // job -> job: KeepAlive.OtherJobEnabled
-	WorkingDir EdgeKind = "working-dir" // job -> directory: WorkingDirectory or RootDirectory
+	WorkingDir EdgeKind = "working-dir" // job|unit -> directory: WorkingDirectory or RootDirectory
 	LogDir     EdgeKind = "log-dir"     // job -> directory: parent of StandardOutPath/StandardErrorPath
 	// GeneratedFrom points from a generated file to an input it is
 	// rendered from: artifact|manifest -> file.
 	GeneratedFrom EdgeKind = "generated-from"
+
+	// The edges of systemd units.
+	Wants    EdgeKind = "wants"    // unit -> unit: Wants=, Upholds=, .wants/ (a missing one is no error)
+	PartOf   EdgeKind = "part-of"  // unit -> unit: PartOf= (stopped and restarted with it; not a start requirement)
+	After    EdgeKind = "after"    // unit -> unit it starts after: After=, and Before= read backwards (ordering, not dependency)
+	Triggers EdgeKind = "triggers" // timer|path|socket unit -> the unit it starts (Unit=, Service=, same name)
+	Sockets  EdgeKind = "sockets"  // service unit -> socket unit of Sockets=
+	EnvFile  EdgeKind = "env-file" // unit -> file: EnvironmentFile=
+	// InstanceOf points from an instance without a file of its own
+	// (foo@bar.service) to its template (foo@.service).
+	InstanceOf EdgeKind = "instance-of"
 )
+
+// Ordering lists the edge kinds that order units without making one
+// depend on the other: impact does not follow them.
+var Ordering = []EdgeKind{After}
+
+// IsRunner reports whether k is a kind of node that runs something: a
+// launchd job or a systemd unit.
+func IsRunner(k Kind) bool { return k == Job || k == Unit }
 
 // State says whether a node is in force. Its meaning depends on the kind:
 //
 //	service:             Enabled, Disabled, Undefined (referenced, defined nowhere)
 //	job:                 Live, Disabled (Disabled key), Retired (retired file name or subdirectory), Undefined (named, no plist)
+//	unit:                Live (a unit file), Retired (masked: a link to /dev/null), Undefined (named, no file)
 //	wrapper, file, dir:  Present, Missing
 //	manifest, artifact:  Present, Missing
 type State string
@@ -94,6 +115,22 @@ type Evidence struct {
 	Line  int    `json:"line,omitempty"`
 	Key   string `json:"key,omitempty"`
 	Token string `json:"token,omitempty"`
+	// Optional marks a reference its source allows to be absent (the "-"
+	// prefix of a systemd Exec line, WorkingDirectory= or
+	// EnvironmentFile=): an edge all of whose evidence is optional is
+	// never reported missing.
+	Optional bool `json:"optional,omitempty"`
+}
+
+// AllOptional reports whether ev is non-empty and every evidence in it
+// is Optional.
+func AllOptional(ev []Evidence) bool {
+	for _, e := range ev {
+		if !e.Optional {
+			return false
+		}
+	}
+	return len(ev) > 0
 }
 
 // Location renders the place as file:line, or file when the line is
@@ -126,7 +163,18 @@ func compareEvidence(a, b Evidence) int {
 		cmp.Compare(a.Line, b.Line),
 		cmp.Compare(a.Key, b.Key),
 		cmp.Compare(a.Token, b.Token),
+		compareBool(a.Optional, b.Optional),
 	)
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // SortEvidence sorts and de-duplicates evidence in place and returns it.

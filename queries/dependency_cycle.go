@@ -11,9 +11,14 @@ import (
 var DependencyCycle = &Rule{
 	Name:     "dependency-cycle",
 	Severity: Error,
-	Title:    "services require each other in a cycle",
+	Title:    "services or units require each other in a cycle",
 	Doc: `The requires edges between services form a cycle (a service that
-requires itself included), so no start order exists. driftmap reports
+requires itself included), so no start order exists. For systemd units,
+the edges are Requires=, Requisite=, BindsTo= and NAME.requires/ links
+(PartOf= is not a start requirement, and socket activation's usual
+Requires=x.socket with PartOf=x.service is no cycle): units that require
+each other start and stop only together, so none can be restarted or
+stopped alone. driftmap reports
 each strongly connected component once, with one shortest cycle through
 it in order, so the report stays short on large graphs. Break the cycle
 by dropping the requirement that is not real.`,
@@ -25,17 +30,30 @@ by dropping the requirement that is not real.`,
 			if cyc == nil {
 				continue
 			}
-			names := []string{node(g, cyc[0].From).Name}
+			what := "services"
+			if node(g, cyc[0].From).Kind == graph.Unit {
+				what = "units"
+			}
+			names := []string{label(node(g, cyc[0].From))}
 			var ev []graph.Evidence
 			for _, e := range cyc {
-				names = append(names, node(g, e.To).Name)
+				names = append(names, label(node(g, e.To)))
 				ev = append(ev, e.Evidence...)
 			}
-			msg := "services form a dependency cycle: " + strings.Join(names, " -> ")
+			msg := what + " form a dependency cycle: " + strings.Join(names, " -> ")
 			if len(comp) > len(cyc) {
-				msg += fmt.Sprintf(" (%d services are in this tangle)", len(comp))
+				msg += fmt.Sprintf(" (%d %s are in this tangle)", len(comp), what)
 			}
 			p.ReportAt(cyc[0].Evidence[0], comp[0], msg, ev...)
 		}
 	},
+}
+
+// label is a node's name as a cycle shows it: a unit's name, else the
+// node's.
+func label(n *graph.Node) string {
+	if n.Kind == graph.Unit && n.Label != "" {
+		return n.Label
+	}
+	return n.Name
 }

@@ -13,6 +13,11 @@ func noun(n *graph.Node) string {
 	switch n.Kind {
 	case graph.Job:
 		return "job " + n.Label
+	case graph.Unit:
+		if strings.HasPrefix(n.Name, "user/") {
+			return "user unit " + n.Label
+		}
+		return "unit " + n.Label
 	case graph.Service:
 		return "service " + n.Name
 	case graph.Wrapper:

@@ -119,7 +119,7 @@ func canonicalFile(p, workspace string) string {
 // those are left as they are.
 func canonicalSubject(id, workspace string) string {
 	kind, name, ok := strings.Cut(id, ":")
-	if !ok || kind == string(graph.Service) || kind == string(graph.Job) || filepath.Clean(workspace) == "." {
+	if !ok || kind == string(graph.Service) || kind == string(graph.Job) || kind == string(graph.Unit) || filepath.Clean(workspace) == "." {
 		return id
 	}
 	if rel, ok := WorkspaceRel(name, workspace); ok {

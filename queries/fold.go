@@ -211,7 +211,7 @@ func fold(g *graph.Graph, findings []Finding, detail bool, collapse []graph.Kind
 	f.add(ids)
 	// 2. Live jobs that no chain holds, 3. then nodes a finding is about.
 	for _, pick := range []func(*graph.Node) bool{
-		func(n *graph.Node) bool { return n.Kind == graph.Job && n.State == graph.Live },
+		func(n *graph.Node) bool { return graph.IsRunner(n.Kind) && n.State == graph.Live },
 		func(n *graph.Node) bool { return about[n.ID] },
 	} {
 		ids = ids[:0]

@@ -20,7 +20,7 @@ point the key somewhere that exists.`,
 		g := p.Graph
 		for _, e := range g.EdgesOf(graph.LogDir) {
 			from, to := node(g, e.From), node(g, e.To)
-			if to.State != graph.Missing || (from.Kind == graph.Job && from.State != graph.Live) {
+			if to.State != graph.Missing || (graph.IsRunner(from.Kind) && from.State != graph.Live) {
 				continue
 			}
 			for _, ev := range e.Evidence {

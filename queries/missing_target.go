@@ -34,7 +34,7 @@ Fix the path in the plist or script, or restore the file.`,
 				continue
 			}
 			from, to := node(g, e.From), node(g, e.To)
-			if from.Kind == graph.Job && from.State != graph.Live {
+			if graph.IsRunner(from.Kind) && from.State != graph.Live || graph.AllOptional(e.Evidence) {
 				continue
 			}
 			// A job or wrapper that runs a dangling symlink is not reported
@@ -74,6 +74,7 @@ var missingVerbs = map[graph.EdgeKind]string{
 	graph.Source:     "sources",
 	graph.Symlink:    "points to",
 	graph.WorkingDir: "needs directory",
+	graph.EnvFile:    "reads environment file",
 }
 
 // placeholderRE matches the template placeholders of common generators:

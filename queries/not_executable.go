@@ -20,7 +20,7 @@ interpreter.`,
 		g := p.Graph
 		for _, e := range g.EdgesOf(graph.Exec) {
 			from, to := node(g, e.From), node(g, e.To)
-			if from.Kind == graph.Job && from.State != graph.Live {
+			if graph.IsRunner(from.Kind) && from.State != graph.Live || graph.AllOptional(e.Evidence) {
 				continue
 			}
 			if to.State != graph.Present || to.Executable || to.Detail != "" || (to.Kind != graph.File && to.Kind != graph.Wrapper) {

@@ -39,6 +39,11 @@ func All() []*Rule {
 		StaleLoad,
 		OverrideConflict,
 		Flapping,
+		MissingTrigger,
+		MaskedDependency,
+		OrderingCycle,
+		DropinOverride,
+		InvalidUnit,
 		StaleIgnore,
 		StaleBaseline,
 	}

@@ -2,6 +2,8 @@ package queries
 
 import (
 	"fmt"
+	"path"
+	"strings"
 
 	"github.com/driftmap/driftmap/graph"
 )
@@ -10,12 +12,21 @@ import (
 var UnknownDependency = &Rule{
 	Name:     "unknown-dependency",
 	Severity: Error,
-	Title:    "a service requires a service that is defined nowhere",
+	Title:    "a service or unit requires one that is defined nowhere",
 	Doc: `A requires list (in the catalog or a manifest) names a service that no
 source defines: not instance.yaml, not the catalog's services or
 auxiliary entries, not a manifest, not a renamed_from alias. The
 dependency cannot be started or checked. Fix the name (driftmap suggests
-a close one) or define the service.`,
+a close one) or define the service.
+
+For systemd units: Requires=, Requisite=, BindsTo=, PartOf= or a
+NAME.requires/ link names a unit that no unit file defines (in
+/etc/systemd, ~/.config/systemd/user or the system's /usr/lib/systemd
+directories) and that systemd does not define itself (systemd.special(7):
+multi-user.target, network-online.target and the rest are always
+known; devices, mounts, swaps, slices and scopes are made at run time and
+never checked). systemd fails the start of the unit ("Unit X not
+found"). A Wants= on a missing unit is not reported: systemd accepts it.`,
 	Example: `sanctum/runtime_catalog.yaml:31: error: service health-tunnel requires "vm", which is defined nowhere [unknown-dependency]`,
 	Run: func(p *Pass) {
 		g := p.Graph
@@ -26,9 +37,25 @@ a close one) or define the service.`,
 				known = append(known, n.Aliases...)
 			}
 		}
-		for _, e := range g.EdgesOf(graph.Requires) {
+		var units []string
+		for _, n := range g.NodesOf(graph.Unit) {
+			if n.State != graph.Undefined {
+				units = append(units, n.Label)
+			}
+		}
+		for _, e := range g.EdgesOf(graph.Requires, graph.PartOf) {
 			to := node(g, e.To)
 			if to.State != graph.Undefined {
+				continue
+			}
+			if to.Kind == graph.Unit {
+				for _, ev := range e.Evidence {
+					msg := fmt.Sprintf("%s requires %s (%s), which no unit file defines and systemd does not define itself", noun(node(g, e.From)), to.Label, ev.Key)
+					if s := suggestUnit(to.Label, units); s != "" {
+						msg += fmt.Sprintf(" (did you mean %q?)", s)
+					}
+					p.Report(e.From, msg, ev)
+				}
 				continue
 			}
 			for _, ev := range e.Evidence {
@@ -40,4 +67,21 @@ a close one) or define the service.`,
 			}
 		}
 	},
+}
+
+// suggestUnit suggests a unit of the same type whose name without the
+// type is close to name's (see Suggest): the shared suffix would
+// otherwise make unrelated names look close.
+func suggestUnit(name string, units []string) string {
+	ext := path.Ext(name)
+	var stems []string
+	for _, u := range units {
+		if path.Ext(u) == ext {
+			stems = append(stems, strings.TrimSuffix(u, ext))
+		}
+	}
+	if s := Suggest(strings.TrimSuffix(name, ext), stems); s != "" {
+		return s + ext
+	}
+	return ""
 }

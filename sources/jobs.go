@@ -217,6 +217,8 @@ func (ld *loader) addTarget(from *graph.Node, t record.Target) {
 		kind, nodeKind = graph.WorkingDir, graph.Directory
 	case record.TargetLogDir:
 		kind, nodeKind = graph.LogDir, graph.Directory
+	case record.TargetEnvFile:
+		kind = graph.EnvFile
 	default:
 		return
 	}

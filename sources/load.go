@@ -50,6 +50,10 @@ type Options struct {
 	// LiveSnapshots are snapshots taken now (driftmap's --live auto),
 	// read with the files of Live.
 	LiveSnapshots []*launchctl.Snapshot
+	// SystemdAll audits the units of the operating system's unit
+	// directories (/usr/lib/systemd/...) too, not only those a person
+	// wrote (--systemd-all).
+	SystemdAll bool
 }
 
 // SetupError is an error that prevents loading at all (the root does not
@@ -87,6 +91,7 @@ func Load(opts Options) (*Snapshot, error) {
 		liveTaken:  opts.LiveSnapshots,
 		jobDefs:    map[string]launchd.Job{},
 		progress:   opts.Progress,
+		systemdAll: opts.SystemdAll,
 	}
 	if ld.fs == nil {
 		cached := rootfs.RootFS{Dir: opts.Root}.Cached()
@@ -185,6 +190,14 @@ type loader struct {
 	// unreadable are manifests (and the manifests directory) that exist
 	// but could not be read.
 	unreadable []UnreadableManifest
+
+	// systemdAll is Options.SystemdAll; passwd maps the root's users to
+	// their homes; systemdIDs maps unit names to their nodes, a system
+	// unit's first (see loadSystemd).
+	systemdAll bool
+	passwd     map[string]string
+	systemdIDs map[string]string
+	overrides  []UnitOverride
 }
 
 // pendingRef is a reference resolved once every service is known.
@@ -232,6 +245,7 @@ func (ld *loader) load() {
 	ld.loadInstance()
 	ld.loadManifests()
 	ld.loadLaunchd()
+	ld.loadSystemd()
 	ld.loadWrappers()
 	ld.resolveRefs()
 	ld.claimByConvention()
@@ -246,19 +260,21 @@ func (ld *loader) snapshot() *Snapshot {
 		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), strings.Compare(a.Message, b.Message))
 	})
 	return &Snapshot{
-		Graph:      ld.b.Build(),
-		Instance:   ld.inst,
-		Catalog:    ld.cat,
-		Manifests:  ld.manifests,
-		Problems:   slices.Compact(ld.probs),
-		Artifacts:  ld.artifacts,
-		Dirs:       ld.dirs,
-		Layout:     ld.l,
-		Live:       ld.live,
-		jobDefs:    ld.jobDefs,
-		byName:     ld.byName,
-		byAlias:    ld.byAlias,
-		instanceOf: ld.instanceOf,
+		Graph:     ld.b.Build(),
+		Instance:  ld.inst,
+		Catalog:   ld.cat,
+		Manifests: ld.manifests,
+		Problems:  slices.Compact(ld.probs),
+		Artifacts: ld.artifacts,
+		Dirs:      ld.dirs,
+		Layout:    ld.l,
+		Live:      ld.live,
+
+		UnitOverrides: ld.overrides,
+		jobDefs:       ld.jobDefs,
+		byName:        ld.byName,
+		byAlias:       ld.byAlias,
+		instanceOf:    ld.instanceOf,
 
 		UnreadableManifests: ld.unreadable, // in directory order, which is sorted
 	}

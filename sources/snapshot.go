@@ -44,6 +44,10 @@ type Snapshot struct {
 	Dirs     []SourceDir
 	Layout   sanctum.Layout
 
+	// UnitOverrides are the keys that drop-ins in audited directories
+	// change in a unit, sorted by unit, file and line.
+	UnitOverrides []UnitOverride
+
 	// Live is what launchd had loaded (Options.Live); nil without it.
 	Live *Live
 	// jobDefs maps a live job's node ID to its plist's definition.
@@ -90,4 +94,15 @@ type UnreadableManifest struct {
 	File   string // path inside root
 	Reason string // why, as rootfs.Reason puts it: "permission denied"
 	Dir    bool   // File is the manifests directory
+}
+
+// UnitOverride is a key of a systemd unit that a drop-in replaced or
+// reset: Was is where it was set before (the unit file or an earlier
+// drop-in), By the drop-in's assignment. Neither carries the values,
+// which may be credentials (Environment=).
+type UnitOverride struct {
+	Unit    string // node ID
+	Section string
+	Key     string
+	Was, By graph.Evidence
 }

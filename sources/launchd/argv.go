@@ -299,3 +299,28 @@ func isSecretValue(args []arg, i int) bool {
 	}
 	return redact.Arg(prev, args[i].val)
 }
+
+// Arg is one word of a command line given to RunTargets, with the key
+// and line that wrote it.
+type Arg struct {
+	Val  string
+	Key  string
+	Line int
+}
+
+// RunTargets applies the rules ParsePlist applies to a job's program
+// and its arguments (interpreters and the scripts they run, env(1),
+// `sh -c` strings) to a command line written in another kind of file,
+// file: a systemd unit's Exec line. exe is the executable, found in
+// search when it is a bare name; cwd is the directory relative scripts
+// resolve against ("" when unknown). It returns the targets, exe's own
+// first, and the programs run under another name (see Indirect).
+func RunTargets(exe Arg, args []Arg, file, home string, search []string, cwd string) ([]record.Target, []Indirect, []record.Problem) {
+	p := &plistParser{file: file, home: home}
+	as := make([]arg, len(args))
+	for i, a := range args {
+		as[i] = arg{val: a.Val, key: a.Key, line: a.Line}
+	}
+	p.exec(arg{val: exe.Val, key: exe.Key, line: exe.Line}, as, search, cwd, 0)
+	return p.targets.Targets(), p.job.Indirect, p.probs
+}

@@ -38,6 +38,12 @@ const DuplicateKey = "duplicate-key"
 // worse than none.
 const InvalidIgnore = "invalid-ignore"
 
+// InvalidUnit is the Rule of a Problem about a systemd unit that systemd
+// refuses to load as written (two ExecStart= lines in a service that is
+// not Type=oneshot, no ExecStart= at all): the invalid-unit rule reports
+// it.
+const InvalidUnit = "invalid-unit"
+
 // Ref is a name written somewhere, with where.
 type Ref struct {
 	Name     string
@@ -67,6 +73,9 @@ const (
 	// TargetLogDir is StandardOutPath or StandardErrorPath: the file need
 	// not exist, its parent directory must.
 	TargetLogDir TargetKind = "log"
+	// TargetEnvFile is a systemd unit's EnvironmentFile; it must exist
+	// unless written with the "-" prefix.
+	TargetEnvFile TargetKind = "env-file"
 )
 
 // Target is a hard target: a path that must exist for a job or script to

@@ -105,6 +105,7 @@ type opts struct {
 	only                  []string // fix --only
 	planOut, planIn, undo string   // fix -o, --plan, --undo
 	live                  []string // --live FILE|auto
+	systemdAll            bool     // --systemd-all
 	from                  []string // snapshot --from
 	snapOut               string   // snapshot -o
 }
@@ -258,6 +259,7 @@ func rootFlags(fs *pflag.FlagSet, o *opts) {
 	fs.StringVar(&o.workspace, "workspace", ".", "checked-in workspace `DIR` holding sanctum/runtime_catalog.yaml and driftmap.yaml")
 	fs.StringArrayVar(&o.prefixes, "label-prefix", nil, "audit launchd jobs whose Label starts with `PREFIX` (repeatable; default com.sanctum. and haus.sanctum.; empty admits all)")
 	fs.StringVar(&o.node, "node", "", "apply instance.yaml's overrides for the machine `NAME` (default node: in driftmap.yaml, else this machine's short host name)")
+	fs.BoolVar(&o.systemdAll, "systemd-all", false, "also audit the systemd units of /usr/lib/systemd and /lib/systemd (by default they only satisfy dependencies)")
 }
 
 // load reads every source as the flags say.
@@ -311,6 +313,7 @@ func (c *ctx) loadOpts(fsys rootfs.FS, live bool) (*sources.Snapshot, error) {
 		Home:          home,
 		Workspace:     o.workspace,
 		LabelPrefixes: prefixes,
+		SystemdAll:    o.systemdAll,
 		Node:          o.node,
 		Hostname:      c.hostname(),
 		Progress:      p,
@@ -340,8 +343,9 @@ func (c *ctx) hostname() string {
 	return h
 }
 
-// defaultHome is $HOME, unless a --root is given whose Users directory
-// holds exactly one home: auditing a copied machine, that is the one.
+// defaultHome is $HOME, unless a --root is given whose Users and home
+// directories hold exactly one home between them: auditing a copied
+// machine, that is the one.
 func (c *ctx) defaultHome() string {
 	home := c.env.Getenv("HOME")
 	if c.o.root == "/" || c.o.root == "" {
@@ -357,18 +361,20 @@ func (c *ctx) defaultHome() string {
 			}
 		}
 	}
-	entries, err := fsys.ReadDir("/Users")
-	if err != nil {
-		return home
-	}
 	var users []string
-	for _, e := range entries {
-		if e.IsDir() && e.Name() != "Shared" && !strings.HasPrefix(e.Name(), ".") {
-			users = append(users, e.Name())
+	for _, dir := range []string{"/Users", "/home"} {
+		entries, err := fsys.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if e.IsDir() && e.Name() != "Shared" && !strings.HasPrefix(e.Name(), ".") {
+				users = append(users, dir+"/"+e.Name())
+			}
 		}
 	}
 	if len(users) == 1 {
-		return "/Users/" + users[0]
+		return users[0]
 	}
 	return home
 }

@@ -76,9 +76,9 @@ func runCheck(c *ctx, args []string) int {
 	if err := writeOutputs(outs, r); err != nil {
 		return c.fail(err)
 	}
-	if len(snap.Graph.NodesOf(graph.Job)) == 0 && len(snap.Graph.NodesOf(graph.Service)) == 0 {
+	if len(snap.Graph.NodesOf(graph.Job)) == 0 && len(snap.Graph.NodesOf(graph.Service)) == 0 && len(snap.Graph.NodesOf(graph.Unit)) == 0 {
 		// Nothing was in scope: say so, or a clean report misleads.
-		fmt.Fprintf(c.env.Stderr, "driftmap: note: found no service and no launchd job with a Label starting with %s\n", strings.Join(quoteAll(snap.Layout.LabelPrefixes), " or "))
+		fmt.Fprintf(c.env.Stderr, "driftmap: note: found no service, no systemd unit and no launchd job with a Label starting with %s\n", strings.Join(quoteAll(snap.Layout.LabelPrefixes), " or "))
 		fmt.Fprintf(c.env.Stderr, "driftmap: hint: --label-prefix= audits every launchd job; --workspace names the checkout holding sanctum/runtime_catalog.yaml\n")
 	}
 	if failOn >= 0 {

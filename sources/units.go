@@ -1,0 +1,592 @@
+package sources
+
+import (
+	"errors"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/record"
+	"github.com/driftmap/driftmap/sources/redact"
+	"github.com/driftmap/driftmap/sources/rootfs"
+	"github.com/driftmap/driftmap/sources/systemd"
+)
+
+// A unitDir is a directory a systemd manager reads units from.
+type unitDir struct {
+	path    string // as configured: absolute, or ~/ for the home
+	user    bool   // a user's manager's
+	audited bool   // the units a person wrote (else known units only)
+}
+
+// unitDirs lists the unit directories of both managers, each manager's
+// in systemd's order of precedence: a name found in an earlier directory
+// hides the same name in a later one.
+func unitDirs(all bool) []unitDir {
+	return []unitDir{
+		{"/etc/systemd/system", false, true},
+		{"/usr/local/lib/systemd/system", false, all},
+		{"/usr/lib/systemd/system", false, all},
+		{"/lib/systemd/system", false, all},
+		{"~/.config/systemd/user", true, true},
+		{"/etc/systemd/user", true, true},
+		{"/usr/local/lib/systemd/user", true, all},
+		{"/usr/lib/systemd/user", true, all},
+	}
+}
+
+// unitFile is one name in a manager's unit directories: a unit file, a
+// masked name (a link to /dev/null) or an alias (a link to another
+// unit's file).
+type unitFile struct {
+	name    string
+	path    string // the file (or link) inside root
+	audited bool
+	masked  bool
+	alias   string // the name it is an alias of
+}
+
+// installLink is an entry of a NAME.wants/ or NAME.requires/ directory:
+// owner wants (or requires) unit.
+type installLink struct {
+	owner, unit string
+	kind        graph.EdgeKind
+	ev          graph.Evidence
+	audited     bool
+}
+
+// manager is what one systemd manager (the system's, or the user's) has
+// in its unit directories.
+type manager struct {
+	user    bool
+	files   map[string]*unitFile
+	dropins map[string]map[string]string // unit name -> drop-in base name -> file (first wins)
+	links   []installLink
+
+	units map[string]*loadedUnit // by name, once loaded
+	ids   map[string]string      // name -> node ID
+}
+
+// loadedUnit is a unit merged from its file and drop-ins.
+type loadedUnit struct {
+	u       *systemd.Unit
+	audited bool
+	ctx     systemd.Context
+	// template is the template this instance is made from, "" when the
+	// unit has its own file.
+	template string
+}
+
+func (m *manager) id(name string) string {
+	if m.user {
+		return graph.ID(graph.Unit, "user/"+name)
+	}
+	return graph.ID(graph.Unit, name)
+}
+
+// loadSystemd reads the unit files of the system's and the user's
+// managers (see docs/systemd.md): units in the audited directories are
+// checked, the others only satisfy dependencies, unless Options.SystemdAll.
+func (ld *loader) loadSystemd() {
+	sys := &manager{files: map[string]*unitFile{}, dropins: map[string]map[string]string{}, units: map[string]*loadedUnit{}, ids: map[string]string{}}
+	usr := &manager{user: true, files: map[string]*unitFile{}, dropins: map[string]map[string]string{}, units: map[string]*loadedUnit{}, ids: map[string]string{}}
+	found := false
+	for _, d := range unitDirs(ld.systemdAll) {
+		m := sys
+		if d.user {
+			m = usr
+		}
+		p, entries, err := ld.sourceDir("systemd", "systemd_dirs", d.path, false)
+		if err != nil {
+			continue
+		}
+		found = true
+		ld.scanUnitDir(m, p, d.audited, entries)
+	}
+	if !found {
+		return
+	}
+	ld.passwd = ld.readPasswd()
+	for _, m := range []*manager{sys, usr} {
+		ld.loadManager(m)
+	}
+	ld.systemdIDs = map[string]string{}
+	for _, m := range []*manager{usr, sys} { // a system unit wins a name both have
+		for name, id := range m.ids {
+			ld.systemdIDs[name] = id
+		}
+	}
+}
+
+// scanUnitDir sorts the entries of one unit directory into unit files,
+// masks, aliases, drop-in directories and install links. Names already
+// found in a directory of higher precedence are skipped.
+func (ld *loader) scanUnitDir(m *manager, dir string, audited bool, entries []fs.DirEntry) {
+	for _, e := range entries {
+		name := e.Name()
+		p := path.Join(dir, name)
+		if e.IsDir() {
+			ld.scanUnitSubdir(m, p, name, audited)
+			continue
+		}
+		n, ok := systemd.ParseName(name)
+		if !ok || m.files[name] != nil {
+			continue
+		}
+		f := &unitFile{name: name, path: p, audited: audited}
+		if e.Type()&fs.ModeSymlink != 0 {
+			target, err := ld.fs.Readlink(p)
+			if err != nil {
+				continue
+			}
+			switch base := path.Base(target); {
+			case target == "/dev/null":
+				f.masked = true // never opened
+			case base == name || base == n.TemplateName():
+				// A linked unit file, or an instance linked to its template.
+			default:
+				if _, ok := systemd.ParseName(base); !ok {
+					continue
+				}
+				f.alias = base
+			}
+		} else if !e.Type().IsRegular() {
+			continue
+		}
+		m.files[name] = f
+	}
+}
+
+// scanUnitSubdir reads a NAME.d/ (drop-ins) or NAME.wants/, NAME.requires/
+// (install links) directory.
+func (ld *loader) scanUnitSubdir(m *manager, dir, name string, audited bool) {
+	var owner, kind string
+	for _, suffix := range []string{".d", ".wants", ".requires"} {
+		if o, ok := strings.CutSuffix(name, suffix); ok {
+			owner, kind = o, suffix
+			break
+		}
+	}
+	if _, ok := systemd.ParseName(owner); !ok {
+		return
+	}
+	entries, err := ld.fs.ReadDir(dir)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) && audited {
+			ld.readProblem(dir, err)
+		}
+		return
+	}
+	for _, e := range entries {
+		base := e.Name()
+		p := path.Join(dir, base)
+		if kind == ".d" {
+			if !strings.HasSuffix(base, ".conf") || e.IsDir() {
+				continue
+			}
+			if m.dropins[owner] == nil {
+				m.dropins[owner] = map[string]string{}
+			}
+			if _, ok := m.dropins[owner][base]; ok {
+				continue
+			}
+			if e.Type()&fs.ModeSymlink != 0 {
+				if t, err := ld.fs.Readlink(p); err == nil && t == "/dev/null" {
+					m.dropins[owner][base] = "" // a masked drop-in
+					continue
+				}
+			}
+			m.dropins[owner][base] = p
+			continue
+		}
+		if _, ok := systemd.ParseName(base); !ok {
+			continue
+		}
+		ek, key := graph.Wants, owner+".wants/"
+		if kind == ".requires" {
+			ek, key = graph.Requires, owner+".requires/"
+		}
+		m.links = append(m.links, installLink{owner: owner, unit: base, kind: ek, audited: audited,
+			ev: graph.Evidence{File: p, Key: key, Token: base}})
+	}
+}
+
+// readPasswd maps user names to home directories from /etc/passwd
+// inside the root; nil when there is none.
+func (ld *loader) readPasswd() map[string]string {
+	data, err := ld.fs.ReadFile("/etc/passwd", rootfs.MaxYAML)
+	if err != nil {
+		return nil
+	}
+	homes := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) >= 7 && f[0] != "" && path.IsAbs(f[5]) {
+			if _, ok := homes[f[0]]; !ok {
+				homes[f[0]] = path.Clean(f[5])
+			}
+		}
+	}
+	return homes
+}
+
+// loadManager reads, merges and adds to the graph the units of m.
+func (ld *loader) loadManager(m *manager) {
+	names := make([]string, 0, len(m.files))
+	for name := range m.files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	// Read every unit file and drop-in once, on the workers.
+	var files []string
+	seen := map[string]bool{}
+	want := func(p string) {
+		if p != "" && !seen[p] {
+			seen[p] = true
+			files = append(files, p)
+		}
+	}
+	for _, name := range names {
+		if f := m.files[name]; !f.masked && f.alias == "" {
+			want(f.path)
+		}
+	}
+	owners := make([]string, 0, len(m.dropins))
+	for o := range m.dropins {
+		owners = append(owners, o)
+	}
+	slices.Sort(owners)
+	for _, o := range owners {
+		for _, base := range sortedKeys(m.dropins[o]) {
+			want(m.dropins[o][base])
+		}
+	}
+	type parsed struct {
+		f     systemd.File
+		probs []record.Problem
+	}
+	res := readAll(ld, files, rootfs.MaxYAML, func(file string, data []byte) parsed {
+		f, probs := systemd.ParseFile(data, file)
+		return parsed{f, probs}
+	})
+	parsedFiles := map[string]systemd.File{}
+	for i, file := range files {
+		if err := res[i].err; err != nil {
+			if ld.auditedFile(m, file) {
+				ld.readProblem(file, err)
+			}
+			continue
+		}
+		if ld.auditedFile(m, file) {
+			ld.probs = append(ld.probs, res[i].v.probs...)
+		}
+		parsedFiles[file] = res[i].v.f
+	}
+	// Units with a file of their own, then the instances named anywhere
+	// whose template has one.
+	for _, name := range names {
+		f := m.files[name]
+		if f.masked || f.alias != "" {
+			continue
+		}
+		file, ok := parsedFiles[f.path]
+		if !ok {
+			continue
+		}
+		n, _ := systemd.ParseName(name)
+		ld.mergeUnit(m, n, file, f.audited, "", parsedFiles)
+	}
+	for round := 0; round < 4; round++ {
+		var more []string
+		for _, name := range ld.namedInstances(m) {
+			if _, ok := m.units[name]; ok || m.files[name] != nil {
+				continue
+			}
+			n, _ := systemd.ParseName(name)
+			t := m.files[n.TemplateName()]
+			if t == nil || t.masked || t.alias != "" {
+				continue
+			}
+			if file, ok := parsedFiles[t.path]; ok {
+				ld.mergeUnit(m, n, file, t.audited, t.name, parsedFiles)
+				more = append(more, name)
+			}
+		}
+		if len(more) == 0 {
+			break
+		}
+	}
+	ld.addUnits(m)
+}
+
+// auditedFile reports whether file lies in an audited directory of m.
+func (ld *loader) auditedFile(m *manager, file string) bool {
+	for _, d := range unitDirs(ld.systemdAll) {
+		if d.user != m.user || !d.audited {
+			continue
+		}
+		if p, ok := ld.l.InRoot(d.path); ok && strings.HasPrefix(file, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// mergeUnit merges a unit from its file and drop-ins (its own NAME.d/,
+// and its template's for an instance; by base name, the instance's
+// first) and records it in m.
+func (ld *loader) mergeUnit(m *manager, n systemd.Name, file systemd.File, audited bool, template string, parsed map[string]systemd.File) {
+	byBase := map[string]string{}
+	for _, owner := range []string{n.Full, n.TemplateName()} {
+		for base, p := range m.dropins[owner] {
+			if _, ok := byBase[base]; !ok {
+				byBase[base] = p
+			}
+		}
+	}
+	var dropins []systemd.File
+	for _, base := range sortedKeys(byBase) {
+		if d, ok := parsed[byBase[base]]; ok {
+			dropins = append(dropins, d)
+		}
+	}
+	u := systemd.Merge(n, file, dropins)
+	lu := &loadedUnit{u: u, audited: audited, template: template, ctx: ld.unitContext(m, u)}
+	m.units[n.Full] = lu
+	m.ids[n.Full] = m.id(n.Full)
+}
+
+// unitContext says what specifiers expand to for u: a user unit runs as
+// the owner of --home; a system unit as its User= (home from
+// /etc/passwd), else root.
+func (ld *loader) unitContext(m *manager, u *systemd.Unit) systemd.Context {
+	c := systemd.Context{Unit: u.Name, User: m.user}
+	if m.user {
+		c.Home = ld.l.Home
+		c.UserName = path.Base(ld.l.Home)
+		return c
+	}
+	e, ok := u.Value("Service", "User")
+	if !ok || e.Value == "" || e.Value == "root" || e.Value == "0" {
+		c.Home, c.UserName = "/root", "root"
+		return c
+	}
+	c.UserName = e.Value
+	if h, ok := ld.passwd[e.Value]; ok {
+		c.Home = h
+	}
+	return c
+}
+
+// namedInstances lists, sorted, the instance names that m's units and
+// install links name.
+func (ld *loader) namedInstances(m *manager) []string {
+	var out []string
+	for _, l := range m.links {
+		out = append(out, l.unit)
+	}
+	for _, name := range sortedKeys(m.units) {
+		lu := m.units[name]
+		deps, _ := lu.u.Deps(lu.ctx)
+		for _, d := range deps {
+			out = append(out, d.Name)
+		}
+	}
+	out = slices.DeleteFunc(out, func(s string) bool {
+		n, ok := systemd.ParseName(s)
+		return !ok || n.Instance == ""
+	})
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// addUnits adds m's units to the graph: a node each (and for masked
+// names), their targets when audited, and the edges of their
+// dependencies.
+func (ld *loader) addUnits(m *manager) {
+	for _, name := range sortedKeys(m.files) {
+		f := m.files[name]
+		if !f.masked {
+			continue
+		}
+		n := ld.b.Node(graph.Unit, strings.TrimPrefix(m.id(name), "unit:"))
+		n.Label = name
+		n.State = graph.Retired
+		n.Detail = "masked"
+		n.Origins = append(n.Origins, unitOrigin(f.audited))
+		n.Defined = append(n.Defined, graph.Evidence{File: f.path, Key: "symlink", Token: "/dev/null"})
+		m.ids[name] = n.ID
+	}
+	names := sortedKeys(m.units)
+	for _, name := range names {
+		lu := m.units[name]
+		n := ld.b.Node(graph.Unit, strings.TrimPrefix(m.id(name), "unit:"))
+		n.Label = name
+		n.State = graph.Live
+		n.Origins = append(n.Origins, unitOrigin(lu.audited))
+		def := graph.Evidence{File: lu.u.File.Path, Line: firstSectionLine(lu.u.File)}
+		if lu.template != "" {
+			def.Key, def.Token = "template", lu.template
+		}
+		n.Defined = append(n.Defined, def)
+		for _, d := range lu.u.DropIns {
+			n.Defined = append(n.Defined, graph.Evidence{File: d, Key: "drop-in"})
+		}
+		if e, ok := lu.u.Value("Service", "ExecStart"); ok {
+			if cmds, ok := systemd.SplitCommands(e.Value); ok && len(cmds) > 0 {
+				n.Program = redact.String(cmds[0].Words[0])
+			}
+		}
+		if lu.template != "" {
+			ld.b.AddEdge(n.ID, ld.unitRef(m, lu.template, true), graph.InstanceOf,
+				graph.Evidence{File: lu.u.File.Path, Key: "template", Token: lu.template})
+		}
+		// A unit in a known directory is checked where an audited drop-in
+		// changes it, and only there.
+		if !lu.audited && !slices.ContainsFunc(lu.u.DropIns, func(d string) bool { return ld.auditedFile(m, d) }) {
+			continue
+		}
+		audit := func(file string) bool { return lu.audited || ld.auditedFile(m, file) }
+		ld.probs = append(ld.probs, keepProblems(lu.u.Validate(), audit)...)
+		for _, o := range lu.u.Overrides {
+			if audit(o.By.File) {
+				ld.overrides = append(ld.overrides, UnitOverride{Unit: n.ID, Section: o.Section, Key: o.Key,
+					Was: graph.Evidence{File: o.Was.File, Line: o.Was.Line, Key: o.Key},
+					By:  graph.Evidence{File: o.By.File, Line: o.By.Line, Key: o.Key}})
+			}
+		}
+		ts, inds, probs := lu.u.Targets(lu.ctx)
+		ld.probs = append(ld.probs, keepProblems(probs, audit)...)
+		for _, t := range ts {
+			if !audit(t.Evidence.File) || lu.template != "" && !strings.Contains(t.Evidence.Token, "%") {
+				continue // a known unit's own, or the template's node has it
+			}
+			if !t.Evidence.Optional {
+				ld.noteJobScript(t)
+			}
+			ld.addTarget(n, t)
+		}
+		for _, x := range inds {
+			if audit(x.Exec.Evidence.File) {
+				ld.addIndirect(n, x)
+			}
+		}
+	}
+	for _, name := range names {
+		lu := m.units[name]
+		audit := func(file string) bool { return lu.audited || ld.auditedFile(m, file) }
+		deps, probs := lu.u.Deps(lu.ctx)
+		ld.probs = append(ld.probs, keepProblems(probs, audit)...)
+		from := m.ids[name]
+		for _, d := range deps {
+			ld.addDep(m, from, d, audit(d.Evidence.File))
+		}
+	}
+	for _, l := range m.links {
+		if _, ok := m.ids[l.owner]; !ok && !systemd.Special(l.owner, m.user) {
+			continue
+		}
+		from := ld.unitRef(m, l.owner, true)
+		kind := systemd.Want
+		if l.kind == graph.Requires {
+			kind = systemd.Requirement
+		}
+		ld.addDep(m, from, systemd.Dep{Kind: kind, Name: l.unit, Evidence: l.ev}, l.audited)
+	}
+}
+
+// keepProblems returns the problems of the files keep accepts.
+func keepProblems(probs []record.Problem, keep func(string) bool) []record.Problem {
+	return slices.DeleteFunc(probs, func(p record.Problem) bool { return !keep(p.File) })
+}
+
+func unitOrigin(audited bool) string {
+	if audited {
+		return "unit"
+	}
+	return "vendor"
+}
+
+func firstSectionLine(f systemd.File) int {
+	if len(f.Sections) > 0 {
+		return f.Sections[0].Line
+	}
+	return 0
+}
+
+// addDep adds the edge of one dependency of unit from. A name no file
+// defines becomes an Undefined unit when the dependency needs it to
+// exist (a requirement, a trigger, Sockets=) and the unit is audited;
+// a want or an ordering on it is no edge, as systemd ignores it. Units
+// made at run time (devices, mounts, slices...) are never edges.
+func (ld *loader) addDep(m *manager, from string, d systemd.Dep, audited bool) {
+	n, _ := systemd.ParseName(d.Name)
+	if n.Dynamic() {
+		return
+	}
+	needed := d.Kind == systemd.Requirement || d.Kind == systemd.PartOf || d.Kind == systemd.Trigger || d.Kind == systemd.Socket
+	to := ld.unitRef(m, d.Name, needed && audited)
+	if to == "" {
+		return
+	}
+	switch d.Kind {
+	case systemd.Requirement:
+		ld.b.AddEdge(from, to, graph.Requires, d.Evidence)
+	case systemd.PartOf:
+		ld.b.AddEdge(from, to, graph.PartOf, d.Evidence)
+	case systemd.Want:
+		ld.b.AddEdge(from, to, graph.Wants, d.Evidence)
+	case systemd.After:
+		ld.b.AddEdge(from, to, graph.After, d.Evidence)
+	case systemd.Before:
+		ld.b.AddEdge(to, from, graph.After, d.Evidence)
+	case systemd.Trigger:
+		ld.b.AddEdge(from, to, graph.Triggers, d.Evidence)
+	case systemd.Socket:
+		ld.b.AddEdge(from, to, graph.Sockets, d.Evidence)
+	}
+}
+
+// unitRef returns the node of the unit m knows by name: its own, its
+// alias's target's, a special unit's (systemd.special(7)), or, when
+// create is true, a new Undefined unit; "" otherwise.
+func (ld *loader) unitRef(m *manager, name string, create bool) string {
+	for range 8 { // alias chains are short; a loop ends here
+		f := m.files[name]
+		if f == nil || f.alias == "" {
+			break
+		}
+		name = f.alias
+	}
+	if id, ok := m.ids[name]; ok {
+		return id
+	}
+	if systemd.Special(name, m.user) {
+		n := ld.b.Node(graph.Unit, strings.TrimPrefix(m.id(name), "unit:"))
+		if n.State == "" {
+			n.State, n.Label = graph.Live, name
+			n.Origins = append(n.Origins, "systemd")
+		}
+		return n.ID
+	}
+	if !create {
+		return ""
+	}
+	n := ld.b.Node(graph.Unit, strings.TrimPrefix(m.id(name), "unit:"))
+	if n.State == "" {
+		n.State, n.Label = graph.Undefined, name
+	}
+	return n.ID
+}
+
+// sortedKeys returns the keys of m, sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
