@@ -76,9 +76,14 @@ const (
 	InstanceOf EdgeKind = "instance-of"
 )
 
-// Ordering lists the edge kinds that order units without making one
-// depend on the other: impact does not follow them.
-var Ordering = []EdgeKind{After}
+// EdgeKinds lists every edge kind.
+var EdgeKinds = []EdgeKind{Requires, RunsAs, Exec, Script, Source, Symlink, Describes, OtherJob,
+	WorkingDir, LogDir, GeneratedFrom, Wants, PartOf, After, Triggers, Sockets, EnvFile, InstanceOf}
+
+// DependencyKinds lists the edge kinds along which one node needs
+// another: every kind but the ordering of units (After), which says
+// when a unit starts, not whether it can. Impact and why follow these.
+var DependencyKinds = slices.DeleteFunc(slices.Clone(EdgeKinds), func(k EdgeKind) bool { return k == After })
 
 // IsRunner reports whether k is a kind of node that runs something: a
 // launchd job or a systemd unit.

@@ -22,7 +22,9 @@ func (e *NotFoundError) Error() string {
 
 // Resolve finds the node a user means by q: a node ID
 // ("service:voice-agent"), a service name or old name (with '_' and '-'
-// alike), a launchd Label, or a path (~ expands to home). It returns the
+// alike), a launchd Label, a systemd unit's name (the system's before a
+// user's), or a path (~ expands to home; a plist or unit file names its
+// job or unit). It returns the
 // node ID and, when q was not the ID itself, a note that says how it was
 // resolved.
 func Resolve(g *graph.Graph, q, home string) (id, note string, err error) {
@@ -43,6 +45,12 @@ func Resolve(g *graph.Graph, q, home string) (id, note string, err error) {
 	if _, ok := g.Node(graph.ID(graph.Job, q)); ok {
 		return graph.ID(graph.Job, q), "", nil
 	}
+	// A systemd unit's name: the system's unit, else the user's.
+	for _, id := range []string{graph.ID(graph.Unit, q), graph.ID(graph.Unit, "user/"+q)} {
+		if _, ok := g.Node(id); ok {
+			return id, "", nil
+		}
+	}
 	p := q
 	if p == "~" || strings.HasPrefix(p, "~/") {
 		p = home + p[1:]
@@ -54,12 +62,17 @@ func Resolve(g *graph.Graph, q, home string) (id, note string, err error) {
 				return graph.ID(k, p), "", nil
 			}
 		}
-		// A plist path names its job.
+		// A plist path names its job, a unit file its unit.
 		for _, j := range g.NodesOf(graph.Job) {
 			for _, d := range j.Defined {
 				if d.File == p {
 					return j.ID, fmt.Sprintf("%s is the plist of %s", p, j.ID), nil
 				}
+			}
+		}
+		for _, u := range g.NodesOf(graph.Unit) {
+			if len(u.Defined) > 0 && u.Defined[0].File == p && u.Defined[0].Key == "" {
+				return u.ID, fmt.Sprintf("%s is the unit file of %s", p, u.ID), nil
 			}
 		}
 	}
@@ -90,7 +103,7 @@ func Resolve(g *graph.Graph, q, home string) (id, note string, err error) {
 // dependency path to target, nearest first, each with the first edge of
 // one shortest path. It costs the dependents and their edges, once each.
 func ImpactOf(g *graph.Graph, target string) *Impact {
-	deps := g.Dependents(target)
+	deps := g.Dependents(target, graph.DependencyKinds...)
 	im := &Impact{Target: target, Affected: make([]Affected, 0, len(deps))}
 	for _, r := range deps {
 		n, _ := g.Node(r.ID)
@@ -101,5 +114,5 @@ func ImpactOf(g *graph.Graph, target string) *Impact {
 
 // WhyOf answers "why does from depend on to" with one shortest path.
 func WhyOf(g *graph.Graph, from, to string) *Why {
-	return &Why{From: from, To: to, Path: g.ShortestPath(from, to)}
+	return &Why{From: from, To: to, Path: g.ShortestPath(from, to, graph.DependencyKinds...)}
 }

@@ -11,7 +11,7 @@ import (
 var MissingTarget = &Rule{
 	Name:     "missing-target",
 	Severity: Error,
-	Title:    "a job, wrapper or symlink points at a path that does not exist",
+	Title:    "a job, unit, wrapper or symlink points at a path that does not exist",
 	Doc: `A live job's hard target does not exist inside the root: its Program (or
 ProgramArguments[0] when Program is absent, looked up through the job's
 PATH when it is a bare name), the script its interpreter runs, a command

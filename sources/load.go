@@ -198,6 +198,11 @@ type loader struct {
 	passwd     map[string]string
 	systemdIDs map[string]string
 	overrides  []UnitOverride
+	// unitClaims are the catalog's systemd_unit references, resolved
+	// once the units are loaded, when the machine has any (see
+	// resolveUnitClaims).
+	unitClaims []pendingRef
+	hasSystemd bool // some systemd unit directory exists in the root
 }
 
 // pendingRef is a reference resolved once every service is known.
@@ -246,6 +251,7 @@ func (ld *loader) load() {
 	ld.loadManifests()
 	ld.loadLaunchd()
 	ld.loadSystemd()
+	ld.resolveUnitClaims()
 	ld.loadWrappers()
 	ld.resolveRefs()
 	ld.claimByConvention()

@@ -72,6 +72,9 @@ func (ld *loader) loadCatalog() {
 		}
 		n.ExitsNonzero = n.ExitsNonzero || e.ExitsNonzero
 		ld.claim(n, []graph.Port{{Port: e.Port, Evidence: e.PortEv}}, e.LaunchAgent, e.Requires)
+		if e.SystemdUnit != nil {
+			ld.unitClaims = append(ld.unitClaims, pendingRef{n.ID, graph.RunsAs, *e.SystemdUnit})
+		}
 	}
 	for _, e := range cat.Entries {
 		id := ld.service(e.Name)

@@ -106,3 +106,14 @@ type UnitOverride struct {
 	Key     string
 	Was, By graph.Evidence
 }
+
+// HasDir reports whether a source directory of the given name
+// ("launchd", "systemd", ...) exists in the root.
+func (s *Snapshot) HasDir(name string) bool {
+	for _, d := range s.Dirs {
+		if d.Name == name && d.Exists {
+			return true
+		}
+	}
+	return false
+}

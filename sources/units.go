@@ -108,6 +108,7 @@ func (ld *loader) loadSystemd() {
 	if !found {
 		return
 	}
+	ld.hasSystemd = true
 	ld.passwd = ld.readPasswd()
 	for _, m := range []*manager{sys, usr} {
 		ld.loadManager(m)
@@ -380,10 +381,13 @@ func (ld *loader) unitContext(m *manager, u *systemd.Unit) systemd.Context {
 	return c
 }
 
-// namedInstances lists, sorted, the instance names that m's units and
-// install links name.
+// namedInstances lists, sorted, the instance names that m's units, its
+// install links and the catalog's systemd_unit entries name.
 func (ld *loader) namedInstances(m *manager) []string {
 	var out []string
+	for _, r := range ld.unitClaims {
+		out = append(out, r.ref.Name)
+	}
 	for _, l := range m.links {
 		out = append(out, l.unit)
 	}
@@ -589,4 +593,27 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// resolveUnitClaims joins each catalog service that names its unit
+// (systemd_unit: NAME) to the unit, a system unit first; a name no file
+// defines becomes an Undefined unit. On a machine with no systemd unit
+// directory at all (a Mac, with a catalog shared with a Linux machine)
+// the claims are not this machine's to check, and are left out.
+func (ld *loader) resolveUnitClaims() {
+	if !ld.hasSystemd {
+		return
+	}
+	for _, r := range ld.unitClaims {
+		id, ok := ld.systemdIDs[r.ref.Name]
+		if !ok {
+			n := ld.b.Node(graph.Unit, r.ref.Name)
+			if n.State == "" {
+				n.State, n.Label = graph.Undefined, r.ref.Name
+			}
+			id = n.ID
+		}
+		ld.runners[id] = append(ld.runners[id], r.from)
+		ld.b.AddEdge(r.from, id, graph.RunsAs, r.ref.Evidence)
+	}
 }

@@ -28,6 +28,7 @@ type CatalogEntry struct {
 	InstanceKey   string // default: Name with '-' -> '_'
 	InstanceKeyEv graph.Evidence
 	LaunchAgent   *record.Ref // Label of the job that runs it
+	SystemdUnit   *record.Ref // name of the systemd unit that runs it (systemd_unit)
 	Requires      []record.Ref
 	RenamedFrom   []record.Ref
 	Role          string
@@ -83,6 +84,9 @@ func parseServiceEntries(sec ymap, section string) []CatalogEntry {
 			}
 			if s, ev, ok := m.str("launchagent"); ok && s != "" {
 				e.LaunchAgent = &record.Ref{Name: s, Evidence: ev}
+			}
+			if s, ev, ok := m.str("systemd_unit"); ok && s != "" {
+				e.SystemdUnit = &record.Ref{Name: s, Evidence: ev}
 			}
 			e.Requires = m.names("requires", "service")
 			e.RenamedFrom = m.names("renamed_from", "")
