@@ -108,12 +108,13 @@ func TestFixtureModes(t *testing.T) {
 	}
 }
 
-// TestFixtureDocsQuoteGolden keeps the manifest true: each line verify
-// printed for the fixture is quoted in it.
+// TestFixtureDocsQuoteGolden keeps the manifest and docs/systemd.md true:
+// each line verify printed for the fixture is quoted in both.
 func TestFixtureDocsQuoteGolden(t *testing.T) {
 	tr := readTranscript(t, fixtureGolden)
 	for _, doc := range []string{
 		filepath.Join(fixtureDir, "MANIFEST.md"),
+		filepath.Join("..", "..", "docs", "systemd.md"),
 	} {
 		data, err := os.ReadFile(doc)
 		if err != nil {
