@@ -39,8 +39,8 @@
 //     them as seen from inside the root ("/etc/systemd/system/x.service:3: ...").
 //   - An ordering cycle is reported from whichever job of the cycle a
 //     hash table (keyed by a random seed per process) yields first, so the
-//     same unit prints one of several texts. Run runs such a unit again
-//     (cycleRuns times in all) and keeps the smallest text, so that its
+//     same unit prints one of several texts. Run runs such a unit 24 times
+//     in all and keeps the smallest text, so that its
 //     output does not change from run to run. Which of several missing
 //     Requires= verify names (it names only the first that fails the
 //     start job) is random in the same way; Run cannot steady that, so a
