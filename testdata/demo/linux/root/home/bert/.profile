@@ -1,0 +1,2 @@
+# ~/.profile
+export PATH="$HOME/.local/bin:$PATH"

@@ -1,0 +1,2 @@
+# ~/.profile: bert's login shell settings.
+export PATH="$HOME/bin:$PATH"
