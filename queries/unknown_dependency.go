@@ -70,18 +70,20 @@ found"). A Wants= on a missing unit is not reported: systemd accepts it.`,
 }
 
 // suggestUnit suggests a unit of the same type whose name without the
-// type is close to name's (see Suggest): the shared suffix would
-// otherwise make unrelated names look close.
+// type is at most two edits from name's: unit names share long parts
+// ("-server", ".service") that make unrelated names look close by
+// Suggest's measure (redis-server and notes-server).
 func suggestUnit(name string, units []string) string {
 	ext := path.Ext(name)
-	var stems []string
+	stem := strings.TrimSuffix(name, ext)
+	best, bestD := "", 3
 	for _, u := range units {
-		if path.Ext(u) == ext {
-			stems = append(stems, strings.TrimSuffix(u, ext))
+		if path.Ext(u) != ext || u == name {
+			continue
+		}
+		if d := distance(stem, strings.TrimSuffix(u, ext)); d < bestD {
+			best, bestD = u, d
 		}
 	}
-	if s := Suggest(strings.TrimSuffix(name, ext), stems); s != "" {
-		return s + ext
-	}
-	return ""
+	return best
 }

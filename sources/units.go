@@ -359,24 +359,24 @@ func (ld *loader) mergeUnit(m *manager, n systemd.Name, file systemd.File, audit
 	m.ids[n.Full] = m.id(n.Full)
 }
 
-// unitContext says what specifiers expand to for u: a user unit runs as
-// the owner of --home; a system unit as its User= (home from
-// /etc/passwd), else root.
+// unitContext says what specifiers expand to for u: a user's manager
+// runs as the owner of --home, the system's as root (%h is /root
+// whatever User= says); WorkingDirectory=~ is the home of User= (from
+// /etc/passwd), root's when there is no User=.
 func (ld *loader) unitContext(m *manager, u *systemd.Unit) systemd.Context {
 	c := systemd.Context{Unit: u.Name, User: m.user}
 	if m.user {
-		c.Home = ld.l.Home
+		c.Home, c.UserHome = ld.l.Home, ld.l.Home
 		c.UserName = path.Base(ld.l.Home)
 		return c
 	}
+	c.Home, c.UserName = "/root", "root"
 	e, ok := u.Value("Service", "User")
-	if !ok || e.Value == "" || e.Value == "root" || e.Value == "0" {
-		c.Home, c.UserName = "/root", "root"
-		return c
-	}
-	c.UserName = e.Value
-	if h, ok := ld.passwd[e.Value]; ok {
-		c.Home = h
+	switch {
+	case !ok || e.Value == "" || e.Value == "root" || e.Value == "0":
+		c.UserHome = "/root"
+	default:
+		c.UserHome = ld.passwd[e.Value] // "" when unknown
 	}
 	return c
 }

@@ -26,7 +26,9 @@ type sectionKey struct{ section, key string }
 
 // Override is a key of the unit that a drop-in replaced or reset: Was
 // is the first assignment it replaced (in the unit file or an earlier
-// drop-in), By the drop-in's first assignment of the key.
+// drop-in), By the drop-in's first assignment of the key that sets a
+// value (the new ExecStart=, not the empty one that resets the list),
+// or its reset when it sets none.
 type Override struct {
 	Section, Key string
 	Was, By      Entry
@@ -101,13 +103,22 @@ func startsWith(now, was []Entry) bool {
 	return true
 }
 
+// firstIn returns the first assignment of k in es that sets a value
+// (past a reset), else the first assignment.
 func firstIn(es []Entry, k sectionKey) Entry {
+	var first Entry
 	for _, e := range es {
-		if e.Section == k.section && e.Key == k.key {
+		if e.Section != k.section || e.Key != k.key {
+			continue
+		}
+		if e.Value != "" {
 			return e
 		}
+		if first.File == "" {
+			first = e
+		}
 	}
-	return Entry{}
+	return first
 }
 
 func (u *Unit) apply(e Entry) {

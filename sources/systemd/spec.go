@@ -10,11 +10,16 @@ type Context struct {
 	Unit Name
 	// User is true for a unit of a user's manager.
 	User bool
-	// Home is the home directory of the user the unit runs as (%h, and
-	// "~" in WorkingDirectory=); "" when it cannot be known.
+	// Home is the home directory of the user running the manager (%h):
+	// /root for the system's, the user's own for a user's manager
+	// (systemd.unit(5): %h is not influenced by User=).
 	Home string
-	// UserName is the user the unit runs as (%u); "" when unknown.
+	// UserName is the user running the manager (%u): root, or the user.
 	UserName string
+	// UserHome is the home of the user the unit runs as, which
+	// WorkingDirectory=~ names: User='s, from /etc/passwd; "" when it
+	// cannot be known.
+	UserHome string
 }
 
 // Expand expands the specifiers of s (systemd.unit(5), "Specifiers")

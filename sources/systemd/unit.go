@@ -30,7 +30,7 @@ var execSections = []string{"Service", "Socket", "Mount", "Swap"}
 //     interpreter runs and, for `sh -c`/`bash -c`, the absolute commands
 //     of the string (a bare name there depends on the shell's PATH, and
 //     is not checked);
-//   - WorkingDirectory= and RootDirectory= ("~" is Home),
+//   - WorkingDirectory= ("~" is UserHome) and RootDirectory=,
 //     EnvironmentFile=.
 //
 // A target of a line or path written with the "-" prefix has Optional
@@ -58,7 +58,8 @@ func (u *Unit) Targets(c Context) ([]record.Target, []launchd.Indirect, []record
 				ts.Add(t)
 			}
 		}
-		if e, ok := u.Value(sec, "WorkingDirectory"); ok && e.Value != "" {
+		if e, ok := u.Value(sec, "WorkingDirectory"); ok && e.Value != "" && !chroot {
+			// Under RootDirectory= the directory is inside the chroot.
 			if t, ok := u.dirTarget(c, e, record.TargetWorkingDir); ok {
 				ts.Add(t)
 				cwd = t.Path
@@ -156,11 +157,11 @@ func isArg(args []launchd.Arg, tok string) bool {
 // dirTarget is the target of WorkingDirectory= or RootDirectory=.
 func (u *Unit) dirTarget(c Context, e Entry, k record.TargetKind) (record.Target, bool) {
 	v, soft := strings.CutPrefix(e.Value, "-")
-	if k == record.TargetWorkingDir && (v == "~" || strings.HasPrefix(v, "~/")) {
-		if c.Home == "" {
+	if k == record.TargetWorkingDir && v == "~" {
+		if c.UserHome == "" {
 			return record.Target{}, false
 		}
-		v = c.Home + v[1:]
+		v = c.UserHome
 	}
 	return u.target(c, e, v, soft, k)
 }
