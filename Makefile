@@ -18,8 +18,9 @@ build:
 # not a failure) and writes its HTML report and its service map as SVG
 # (no Graphviz needed), prints the remediation plan driftmap fix proposes
 # for it (a dry run), then audits the remediated tree, which
-# must check clean and need no render, and last the tree laid out as
-# Sanctum publishes it (findings expected again).
+# must check clean and need no render, then the tree laid out as
+# Sanctum publishes it (findings expected again), and last a Linux
+# machine with systemd units only (findings expected).
 demo: build
 	@mkdir -p bin
 	@echo "== driftmap check: the broken tree ($(DEMO)/broken)"
@@ -49,6 +50,11 @@ demo: build
 	@$(BIN) check --root $(DEMO)/real/root --home $(DEMO_HOME) --workspace $(DEMO)/real/workspace; \
 	  status=$$?; if [ $$status -gt 1 ]; then exit $$status; fi
 	@$(BIN) impact '~/.sanctum/lib/config.sh' --root $(DEMO)/real/root --home $(DEMO_HOME) --workspace $(DEMO)/real/workspace
+	@echo
+	@echo "== driftmap check, then impact of a masked unit: bert's Linux gateway VM, systemd units only ($(DEMO)/linux)"
+	@$(BIN) check --root $(DEMO)/linux/root --home /home/bert --workspace $(DEMO)/linux; \
+	  status=$$?; if [ $$status -gt 1 ]; then exit $$status; fi
+	@$(BIN) impact ollama.service --root $(DEMO)/linux/root --home /home/bert --workspace $(DEMO)/linux
 
 # vet also vets for macOS, where driftmap snapshot runs launchctl.
 vet:

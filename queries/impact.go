@@ -71,7 +71,7 @@ func Resolve(g *graph.Graph, q, home string) (id, note string, err error) {
 			}
 		}
 		for _, u := range g.NodesOf(graph.Unit) {
-			if len(u.Defined) > 0 && u.Defined[0].File == p && u.Defined[0].Key == "" {
+			if len(u.Defined) > 0 && u.Defined[0].File == p && u.Defined[0].Key != "template" {
 				return u.ID, fmt.Sprintf("%s is the unit file of %s", p, u.ID), nil
 			}
 		}

@@ -211,7 +211,7 @@ func quoteAll(ss []string) []string {
 func notFound(err error) error {
 	var nf *queries.NotFoundError
 	if errors.As(err, &nf) {
-		hint := "name a node ID (service:NAME, job:LABEL, file:/PATH), a service name, a Label or a path; 'driftmap graph --format json' lists them"
+		hint := "name a node ID (service:NAME, job:LABEL, unit:NAME, file:/PATH), a service name, a Label, a unit name or a path; 'driftmap graph --format json' lists them"
 		if nf.Suggest != "" {
 			hint = fmt.Sprintf("did you mean %q?", nf.Suggest)
 		}
