@@ -3,6 +3,7 @@ package systemd
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
@@ -38,7 +39,10 @@ var execSections = []string{"Service", "Socket", "Mount", "Swap"}
 // one that cannot be expanded is not a target, nor is any word holding
 // $VAR. When RootDirectory= or RootImage= is set, the Exec lines run
 // inside it (except those prefixed "+"), so their paths are not checked
-// against the machine's.
+// against the machine's. A target at or below the path of a positive
+// condition (ConditionPathExists=/x, ConditionFileIsExecutable=/x...)
+// is left out: systemd skips the unit, silently, when that path is
+// absent.
 func (u *Unit) Targets(c Context) ([]record.Target, []launchd.Indirect, []record.Problem) {
 	var ts record.TargetSet
 	var inds []launchd.Indirect
@@ -98,7 +102,46 @@ func (u *Unit) Targets(c Context) ([]record.Target, []launchd.Indirect, []record
 			}
 		}
 	}
-	return ts.Targets(), inds, probs
+	return guarded(ts.Targets(), u.conditionPaths(c)), inds, probs
+}
+
+// conditionKeys are the [Unit] conditions that make systemd skip a unit,
+// silently, when their path is absent: a target at or below such a path
+// is expected to be missing sometimes.
+var conditionKeys = []string{"ConditionPathExists", "ConditionPathExistsGlob", "ConditionPathIsDirectory",
+	"ConditionFileIsExecutable", "ConditionFileNotEmpty", "ConditionDirectoryNotEmpty", "ConditionPathIsMountPoint"}
+
+// conditionPaths returns the paths of the unit's positive conditions.
+func (u *Unit) conditionPaths(c Context) []string {
+	var out []string
+	for _, k := range conditionKeys {
+		for _, e := range u.Values("Unit", k) {
+			v := strings.TrimPrefix(e.Value, "|")
+			if strings.HasPrefix(v, "!") {
+				continue
+			}
+			if x, ok := c.Expand(v); ok && path.IsAbs(x) {
+				out = append(out, path.Clean(x))
+			}
+		}
+	}
+	return out
+}
+
+// guarded drops the targets at or below a condition's path: systemd
+// skips the unit when the path is absent, so their absence is no drift.
+func guarded(ts []record.Target, conds []string) []record.Target {
+	if len(conds) == 0 {
+		return ts
+	}
+	return slices.DeleteFunc(ts, func(t record.Target) bool {
+		for _, p := range conds {
+			if t.Path == p || strings.HasPrefix(t.Path, p+"/") {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // commandTargets returns the targets of one command line.
