@@ -176,7 +176,7 @@ func (pl *planner) round(findings []queries.Finding) (bool, error) {
 		rem, ok := remedies[rule]
 		if !ok || (len(pl.only) > 0 && !pl.only[rule]) {
 			for _, f := range fs {
-				pl.leave(f, noRemedy(rule, ok))
+				pl.leave(f, noRemedy(rule, f.Subject, ok))
 			}
 			continue
 		}
@@ -192,10 +192,16 @@ func (pl *planner) round(findings []queries.Finding) (bool, error) {
 	return len(pl.steps) > before, nil
 }
 
-// noRemedy says why a rule's findings are left to a person.
-func noRemedy(rule string, hasRemedy bool) string {
+// noRemedy says why a rule's findings are left to a person; subject is
+// the finding's (a systemd unit's findings have their own words).
+func noRemedy(rule, subject string, hasRemedy bool) string {
 	if hasRemedy {
 		return "not asked for: --only names other rules"
+	}
+	if strings.HasPrefix(subject, "unit:") {
+		if why, ok := unitDecisions[rule]; ok {
+			return why
+		}
 	}
 	if why, ok := decisions[rule]; ok {
 		return why
@@ -221,6 +227,21 @@ var decisions = map[string]string{
 	"duplicate-key":          "a key is written twice: remove the one that is not meant, by hand",
 	"hand-registered":        "add the service to the catalog to make it canonical, or keep it registered by hand (and ignore this in driftmap.yaml)",
 	"unmapped-placeholder":   "map the placeholder to an instance.yaml path under placeholders: in driftmap.yaml",
+}
+
+// unitDecisions says, for the findings about systemd units, what a
+// person decides: driftmap fix never edits a unit file or runs
+// systemctl.
+var unitDecisions = map[string]string{
+	"unknown-dependency": "no unit file defines the required unit: install the package or unit that provides it, correct the name, or drop the requirement",
+	"dependency-cycle":   "units require each other in a cycle: decide which requirement to drop",
+	"masked-dependency":  "the unit is masked on purpose or by mistake: unmask it (systemctl unmask) if it is still needed, or drop the requirement",
+	"missing-trigger":    "restore the unit it starts, point Unit= (or Service=) at the right one, or disable and remove the trigger",
+	"ordering-cycle":     "decide which After=/Before= is not real and remove it",
+	"dropin-override":    "nothing to do if the override is meant; if it is stale, remove the drop-in's line and run systemctl daemon-reload",
+	"invalid-unit":       "systemd refuses the unit: reset the list with an empty ExecStart= before the new one, or fix the command",
+	"unmanaged":          "nothing claims this unit: add systemd_unit to its catalog entry, or disable and remove it if it is obsolete",
+	"missing-job":        "the unit of an enabled service is not there or is masked: install or unmask it, or disable the service",
 }
 
 // leave lists f under "needs a person".
