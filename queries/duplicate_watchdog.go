@@ -3,6 +3,7 @@ package queries
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
@@ -19,7 +20,12 @@ watchdog role when the catalog gives its service "role: watchdog", or
 when its Label, plist file name or program name contains a watchdog
 pattern (default "watchdog" and "living-force"; set watchdog_patterns in
 driftmap.yaml). Retire every generation but one: move its plist into a
-retired-YYYY-MM-DD/ folder and unload it.`,
+retired-YYYY-MM-DD/ folder and unload it.
+
+A systemd service in an audited directory holds the role the same way
+(the catalog's role: watchdog on the service whose systemd_unit it is,
+or its name, file name or program matching a pattern); retire it with
+systemctl disable --now, then remove its file.`,
 	Example: `/Users/bert/Library/LaunchAgents/com.sanctum.living-force.plist:6: error: 2 live jobs hold the watchdog role: com.sanctum.living-force (name matches "living-force", /Users/bert/Library/LaunchAgents/com.sanctum.living-force.plist) and com.sanctum.watchdog (catalog role: watchdog, /Users/bert/Library/LaunchAgents/com.sanctum.watchdog.plist); retire all but one [duplicate-watchdog]`,
 	Run: func(p *Pass) {
 		hs := WatchdogHolders(p.Graph, p.Layout.WatchdogPattern)
@@ -28,28 +34,45 @@ retired-YYYY-MM-DD/ folder and unload it.`,
 		}
 		var holders []string
 		var ev []graph.Evidence
+		kinds := map[graph.Kind]bool{}
 		for _, h := range hs {
 			holders = append(holders, fmt.Sprintf("%s (%s, %s)", h.Job.Label, h.Reason, h.Job.Defined[0].File))
 			ev = append(ev, h.Job.Defined...)
+			kinds[h.Job.Kind] = true
 		}
-		p.ReportAt(ev[0], hs[0].Job.ID, fmt.Sprintf("%d live jobs hold the watchdog role: %s; retire all but one", len(holders), list(holders)), ev...)
+		what := "live jobs"
+		switch {
+		case kinds[graph.Job] && kinds[graph.Unit]:
+			what = "live jobs and units"
+		case kinds[graph.Unit]:
+			what = "live units"
+		}
+		p.ReportAt(ev[0], hs[0].Job.ID, fmt.Sprintf("%d %s hold the watchdog role: %s; retire all but one", len(holders), what, list(holders)), ev...)
 	},
 }
 
-// WatchdogHolder is a live job that holds the watchdog role.
+// WatchdogHolder is a live job, or a live systemd service in an audited
+// directory, that holds the watchdog role.
 type WatchdogHolder struct {
-	Job    *graph.Node
-	Reason string // "catalog role: watchdog", or `name matches "PATTERN"`
+	Job    *graph.Node // the job's or the unit's node
+	Reason string      // "catalog role: watchdog", or `name matches "PATTERN"`
 	// Catalog is set when the catalog gives the job's service
 	// "role: watchdog": the catalog names this one the watchdog.
 	Catalog bool
 }
 
-// WatchdogHolders returns the live jobs that hold the watchdog role (see
-// DuplicateWatchdog), in the graph's order of jobs.
+// WatchdogHolders returns the live jobs, then the live audited systemd
+// services, that hold the watchdog role (see DuplicateWatchdog), each in
+// the graph's order.
 func WatchdogHolders(g *graph.Graph, patterns []string) []WatchdogHolder {
 	var out []WatchdogHolder
-	for _, j := range g.NodesOf(graph.Job) {
+	runners := g.NodesOf(graph.Job)
+	for _, u := range g.NodesOf(graph.Unit) {
+		if slices.Contains(u.Origins, "unit") && path.Ext(u.Label) == ".service" {
+			runners = append(runners, u)
+		}
+	}
+	for _, j := range runners {
 		if j.State != graph.Live || len(j.Defined) == 0 {
 			continue
 		}

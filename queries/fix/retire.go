@@ -155,6 +155,10 @@ func planDuplicateWatchdog(pl *planner, fs []queries.Finding) error {
 		if h.Job == keep {
 			continue
 		}
+		if h.Job.Kind != graph.Job {
+			whys = append(whys, fmt.Sprintf("driftmap fix does not retire systemd units: disable %s with systemctl disable --now, then remove its file", h.Job.Label))
+			continue
+		}
 		s, why := pl.retireJob(h.Job, nil)
 		if why != "" {
 			whys = append(whys, why)
