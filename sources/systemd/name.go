@@ -141,7 +141,10 @@ var systemSpecial = set(
 	"rpcbind.target", "shutdown.target", "sigpwr.target", "sleep.target", "slices.target",
 	"smartcard.target", "sockets.target", "soft-reboot.target", "sound.target", "storage-target-mode.target",
 	"suspend-then-hibernate.target", "suspend.target", "swap.target", "sysinit.target",
-	"syslog.socket", "system-update-cleanup.service", "system-update-pre.target",
+	"syslog.socket", "system-update-cleanup.service",
+	// syslog.socket starts syslog.service, which a syslog daemon
+	// provides as an alias when one is installed (systemd.special(7)).
+	"syslog.service", "system-update-pre.target",
 	"system-update.target", "time-set.target", "time-sync.target", "timers.target",
 	"tpm2.target", "umount.target", "usb-gadget.target", "veritysetup-pre.target",
 	"veritysetup.target",

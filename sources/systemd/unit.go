@@ -351,7 +351,7 @@ func (u *Unit) Validate() []record.Problem {
 	}
 	if n == 0 {
 		_, stop := u.Value("Service", "ExecStop")
-		_, success := u.Value("Service", "SuccessAction")
+		_, success := u.Value("Unit", "SuccessAction") // a [Unit] key
 		if !stop && !success {
 			return []record.Problem{{File: u.File.Path, Line: u.File.SectionLine("Service"), Key: "ExecStart", Rule: record.InvalidUnit,
 				Message: fmt.Sprintf("service %s has no ExecStart= (nor ExecStop= or SuccessAction=): systemd refuses to load it", u.Name.Full)}}
