@@ -64,6 +64,12 @@ func TestParseFile(t *testing.T) {
 			sections: []Section{{"Service", 1}},
 		},
 		{
+			name:     "an escaped backslash at the end does not continue",
+			data:     "[Service]\nExecStart=/bin/echo a\\\\\nExecStop=/bin/true\n",
+			entries:  []Entry{ent("Service", "ExecStart", `/bin/echo a\\`, 2), ent("Service", "ExecStop", "/bin/true", 3)},
+			sections: []Section{{"Service", 1}},
+		},
+		{
 			name:     "three backslashes: an escaped one, then a continuation",
 			data:     "[Service]\nExecStart=/bin/echo a\\\\\\\nb\n",
 			entries:  []Entry{ent("Service", "ExecStart", `/bin/echo a\\ b`, 2)},
