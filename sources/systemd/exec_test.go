@@ -72,6 +72,21 @@ func TestSplitCommands(t *testing.T) {
 		{"unbalanced in a later command", `/bin/a ; /bin/b 'x`, nil, false},
 		{"backslash at the end inside quotes", `/bin/a "b\`, nil, false},
 
+		// Unknown escapes: systemd warns and keeps them as written
+		// (systemd.syntax(7): "unknown patterns will result in a
+		// warning"; extract_first_word_and_warn retries with
+		// EXTRACT_CUNESCAPE_RELAX).
+		{"unknown escape", `/bin/a \q x\.y`, []Command{cmd("/bin/a", `\q`, `x\.y`)}, true},
+		{"unknown escape in quotes", `/bin/sh -c 'grep "\d\+" f'`, []Command{cmd("/bin/sh", "-c", `grep "\d\+" f`)}, true},
+		{"escaped tab is kept, not a separator", "/bin/a x\\\ty", []Command{cmd("/bin/a", "x\\\ty")}, true},
+		{"short \\x", `/bin/a \x4 \xg1`, []Command{cmd("/bin/a", `\x4`, `\xg1`)}, true},
+		{"\\x00 is no NUL", `/bin/a \x00`, []Command{cmd("/bin/a", `\x00`)}, true},
+		{"octal above 255", `/bin/a \777`, []Command{cmd("/bin/a", `\777`)}, true},
+		{"\\u0000", `/bin/a \u0000`, []Command{cmd("/bin/a", `\u0000`)}, true},
+		{"short \\u", `/bin/a \u12`, []Command{cmd("/bin/a", `\u12`)}, true},
+		{"backslash at the end", `/bin/a b\`, []Command{cmd("/bin/a", `b\`)}, true},
+		{"unknown escape in the program", `/opt/x\y`, []Command{cmd(`/opt/x\y`)}, true},
+
 		// Separators.
 		{"lone ; separates", "/bin/a x ; /bin/b y", []Command{cmd("/bin/a", "x"), cmd("/bin/b", "y")}, true},
 		{"prefixes after ;", "-/bin/a ; @/bin/b n ; +/bin/c", []Command{

@@ -80,7 +80,7 @@ func (u *Unit) Targets(c Context) ([]record.Target, []launchd.Indirect, []record
 				cmds, ok := SplitCommands(e.Value)
 				if !ok {
 					probs = append(probs, record.Problem{File: e.File, Line: e.Line, Key: key,
-						Message: key + " has unbalanced quotes or a bad escape: systemd ignores the line"})
+						Message: key + " has unbalanced quotes: systemd ignores the line"})
 					continue
 				}
 				for _, cmd := range cmds {

@@ -257,7 +257,14 @@ func TestTargets(t *testing.T) {
 			data: "[Service]\nExecStart=/bin/sh -c 'echo hi\nExecStop=/bin/true\n",
 			want: []record.Target{exe("/bin/true", 3, "ExecStop")},
 			probs: []record.Problem{{File: testFile, Line: 2, Key: "ExecStart",
-				Message: "ExecStart has unbalanced quotes or a bad escape: systemd ignores the line"}},
+				Message: "ExecStart has unbalanced quotes: systemd ignores the line"}},
+		},
+		{
+			// systemd.syntax(7): "unknown patterns will result in a
+			// warning"; systemd keeps them as written.
+			name: "an unknown escape in a sh -c string",
+			data: "[Service]\nExecStart=/bin/sh -c 'ip -o addr | grep -q \"inet 10\\.0\\.\" && exec /usr/local/bin/vpn-up'\n",
+			want: []record.Target{exe("/bin/sh", 2, "ExecStart"), exe("/usr/local/bin/vpn-up", 2, "ExecStart")},
 		},
 		{
 			name: "Exec keys of [Socket]",
@@ -570,6 +577,7 @@ func TestValidate(t *testing.T) {
 		{"a socket is never checked", "x.socket", "[Socket]\nListenStream=1\n", nil},
 		{"a timer is never checked", "x.timer", "[Timer]\nOnCalendar=daily\n", nil},
 		{"a target is never checked", "x.target", "[Unit]\nDescription=x\n", nil},
+		{"an unknown escape does not lose the command", "x.service", "[Service]\nExecStart=/bin/sh -c 'grep -q \"\\d\" /etc/x'\n", nil},
 		{"a file with no section", "x.service", "", nil},
 		{"a file with only comments", "x.service", "# masked by hand\n", nil},
 	}
