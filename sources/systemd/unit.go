@@ -30,7 +30,8 @@ var execSections = []string{"Service", "Socket", "Mount", "Swap"}
 //     interpreter runs and, for `sh -c`/`bash -c`, the absolute commands
 //     of the string (a bare name there depends on the shell's PATH, and
 //     is not checked);
-//   - WorkingDirectory= and RootDirectory= ("~" is Home),
+//   - WorkingDirectory= ("~" is Home; not when RootDirectory= or
+//     RootImage= is set, as it is inside the root), RootDirectory=,
 //     EnvironmentFile=.
 //
 // A target of a line or path written with the "-" prefix has Optional
@@ -58,7 +59,12 @@ func (u *Unit) Targets(c Context) ([]record.Target, []launchd.Indirect, []record
 				ts.Add(t)
 			}
 		}
-		if e, ok := u.Value(sec, "WorkingDirectory"); ok && e.Value != "" {
+		if chroot {
+			// WorkingDirectory= is relative to the root
+			// (systemd.exec(5)): neither a target on this machine nor
+			// a known directory for the "+" lines' relative scripts.
+			cwd = ""
+		} else if e, ok := u.Value(sec, "WorkingDirectory"); ok && e.Value != "" {
 			if t, ok := u.dirTarget(c, e, record.TargetWorkingDir); ok {
 				ts.Add(t)
 				cwd = t.Path

@@ -192,6 +192,22 @@ func TestTargets(t *testing.T) {
 			},
 		},
 		{
+			// systemd.exec(5): WorkingDirectory= "Takes a directory path
+			// relative to the service's root directory specified by
+			// RootDirectory=".
+			name: "RootDirectory: WorkingDirectory is inside the root",
+			data: "[Service]\nRootDirectory=/srv/chroots/legacy\nWorkingDirectory=/app\n" +
+				"ExecStartPre=+/usr/bin/python3 prepare.py\nExecStart=/app/bin/legacyd\n",
+			want: []record.Target{
+				tgt(record.TargetRootDir, "/srv/chroots/legacy", 2, "RootDirectory", "/srv/chroots/legacy"),
+				exe("/usr/bin/python3", 4, "ExecStartPre"),
+			},
+		},
+		{
+			name: "RootImage: WorkingDirectory is inside the image",
+			data: "[Service]\nRootImage=/var/lib/machines/app.raw\nWorkingDirectory=-/srv/app\nExecStart=/app/bin/d\n",
+		},
+		{
 			name: "RootImage: only + lines are checked",
 			data: "[Service]\nRootImage=/var/lib/machines/app.raw\nExecStartPre=+/usr/bin/true\nExecStart=/app/bin/d\n",
 			want: []record.Target{exe("/usr/bin/true", 3, "ExecStartPre")},
