@@ -31,6 +31,7 @@ After=a.service
 ExecStart=/bin/a
 Environment=A=1
 User=alice
+[Unit]
 ConditionPathExists=/etc/app.conf
 `
 	// The unit file's entries, by line.
@@ -104,6 +105,23 @@ ConditionPathExists=/etc/app.conf
 				{"Unit", "Wants"}: {u(2), in(dropA, "Unit", "Wants", "b.service", 3)},
 				{"Unit", "After"}: {u(3)},
 			},
+		},
+		{
+			// systemd.unit(5), drop-ins: "a setting that is parsed as a
+			// list (and is not a dependency), such as AssertPathExists=".
+			name:    "conditions and asserts are lists",
+			dropins: []string{"[Unit]\nConditionPathExists=/etc/app.d\nAssertPathExists=/srv/app\n"},
+			values: map[kv][]Entry{
+				{"Unit", "ConditionPathExists"}: {u(9), in(dropA, "Unit", "ConditionPathExists", "/etc/app.d", 2)},
+				{"Unit", "AssertPathExists"}:    {in(dropA, "Unit", "AssertPathExists", "/srv/app", 3)},
+			},
+		},
+		{
+			name:    "an empty condition resets",
+			dropins: []string{"[Unit]\nConditionPathExists=\n"},
+			values:  map[kv][]Entry{{"Unit", "ConditionPathExists"}: nil},
+			overrides: []Override{{Section: "Unit", Key: "ConditionPathExists", Was: u(9),
+				By: in(dropA, "Unit", "ConditionPathExists", "", 2)}},
 		},
 		{
 			name:      "single keys: the last value wins",
