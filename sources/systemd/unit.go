@@ -32,7 +32,7 @@ var execSections = []string{"Service", "Socket", "Mount", "Swap"}
 //     is not checked);
 //   - WorkingDirectory= ("~" is Home; not when RootDirectory= or
 //     RootImage= is set, as it is inside the root), RootDirectory=,
-//     EnvironmentFile=.
+//     EnvironmentFile= (unless it is a wildcard expression).
 //
 // A target of a line or path written with the "-" prefix has Optional
 // evidence. Specifiers are expanded (Context.Expand); a word that keeps
@@ -182,6 +182,9 @@ func (u *Unit) target(c Context, e Entry, v string, soft bool, k record.TargetKi
 	x, ok := c.Expand(v)
 	if !ok || !path.IsAbs(x) || strings.ContainsAny(x, "$`") {
 		return record.Target{}, false
+	}
+	if k == record.TargetEnvFile && strings.ContainsAny(x, "*?[") {
+		return record.Target{}, false // a wildcard expression (systemd.exec(5)): no one file
 	}
 	return record.Target{Kind: k, Path: path.Clean(x),
 		Evidence: graph.Evidence{File: e.File, Line: e.Line, Key: e.Key, Token: token, Optional: soft}}, true

@@ -178,6 +178,14 @@ func TestTargets(t *testing.T) {
 			},
 		},
 		{
+			// systemd.exec(5): "an absolute filename or wildcard
+			// expression".
+			name: "an EnvironmentFile wildcard names no one file",
+			data: "[Service]\nEnvironmentFile=-/etc/default/app-*.env\nEnvironmentFile=/etc/app/?.env\nEnvironmentFile=/etc/app/[ab].env\n" +
+				"WorkingDirectory=/srv/[app]\n",
+			want: []record.Target{tgt(record.TargetWorkingDir, "/srv/[app]", 5, "WorkingDirectory", "/srv/[app]")},
+		},
+		{
 			name: "EnvironmentFile reset",
 			data: "[Service]\nEnvironmentFile=/etc/a.env\nEnvironmentFile=\nEnvironmentFile=/etc/b.env\n",
 			want: []record.Target{tgt(record.TargetEnvFile, "/etc/b.env", 4, "EnvironmentFile", "/etc/b.env")},
