@@ -129,6 +129,9 @@ func (p *plistParser) interpret(fam interpreter, args []arg, search []string, cw
 		ev := graph.Evidence{File: p.file, Line: a.line, Key: a.key}
 		ts, probs := shell.CommandTargets(a.val, ev, p.home, search, cwd)
 		for _, t := range ts {
+			if p.absoluteInStrings && len(t.Search) > 0 {
+				continue
+			}
 			p.targets.Add(t)
 		}
 		p.probs = append(p.probs, probs...)
@@ -313,10 +316,12 @@ type Arg struct {
 // `sh -c` strings) to a command line written in another kind of file,
 // file: a systemd unit's Exec line. exe is the executable, found in
 // search when it is a bare name; cwd is the directory relative scripts
-// resolve against ("" when unknown). It returns the targets, exe's own
-// first, and the programs run under another name (see Indirect).
+// resolve against ("" when unknown). A bare name inside a -c string is
+// not a target: the shell finds it in a PATH the file's environment may
+// set. It returns the targets, exe's own first, and the programs run
+// under another name (see Indirect).
 func RunTargets(exe Arg, args []Arg, file, home string, search []string, cwd string) ([]record.Target, []Indirect, []record.Problem) {
-	p := &plistParser{file: file, home: home}
+	p := &plistParser{file: file, home: home, absoluteInStrings: true}
 	as := make([]arg, len(args))
 	for i, a := range args {
 		as[i] = arg{val: a.Val, key: a.Key, line: a.Line}

@@ -31,10 +31,14 @@ type Indirect struct {
 	search     []string
 	cwd        string
 	depth      int
+	// absoluteInStrings is the parser's (see RunTargets).
+	absoluteInStrings bool
 }
 
 func newIndirect(exe record.Target, args []arg, p *plistParser, search []string, cwd string, depth int) Indirect {
-	return indirect(exe, args, p.file, p.home, search, cwd, depth)
+	x := indirect(exe, args, p.file, p.home, search, cwd, depth)
+	x.absoluteInStrings = p.absoluteInStrings
+	return x
 }
 
 // WrapperRun returns the Indirect of a program that the wrapper script
@@ -78,7 +82,7 @@ func (x Indirect) Through(interp string) ([]record.Target, []record.Problem) {
 	if fam == notInterpreter || fam == envCommand || x.depth >= maxExecDepth {
 		return nil, nil
 	}
-	p := &plistParser{file: x.file, home: x.home}
+	p := &plistParser{file: x.file, home: x.home, absoluteInStrings: x.absoluteInStrings}
 	p.interpret(fam, x.args, x.search, x.cwd)
 	return p.targets.Targets(), p.probs
 }

@@ -156,6 +156,9 @@ type plistParser struct {
 	// "" when WorkingDirectory cannot be expanded, and then relative
 	// paths are not targets.
 	cwd string
+	// absoluteInStrings keeps only the absolute commands of a shell's -c
+	// string (see RunTargets).
+	absoluteInStrings bool
 }
 
 // keyPath joins the keys of nested dictionaries into the form used by the

@@ -98,7 +98,8 @@ type Target struct {
 
 // TargetSet collects targets in the order they are added, keeping one of
 // identical targets (same kind, path, search path, directory and
-// evidence). The zero value is an empty set.
+// evidence, Optional included: a soft and a hard need of one path on one
+// line are two targets). The zero value is an empty set.
 type TargetSet struct {
 	list []Target
 	seen map[string]bool
@@ -124,5 +125,6 @@ func (s *TargetSet) Targets() []Target { return s.list }
 // targetKey identifies a target for de-duplication.
 func targetKey(t Target) string {
 	return strings.Join([]string{string(t.Kind), t.Path, t.Dir, strings.Join(t.Search, ":"),
-		t.Evidence.File, strconv.Itoa(t.Evidence.Line), t.Evidence.Key, t.Evidence.Token}, "\x00")
+		t.Evidence.File, strconv.Itoa(t.Evidence.Line), t.Evidence.Key, t.Evidence.Token,
+		strconv.FormatBool(t.Evidence.Optional)}, "\x00")
 }

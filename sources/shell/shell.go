@@ -10,6 +10,7 @@ package shell
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -161,6 +162,11 @@ func (s *shellScan) run(name string, problem func(line int, msg string) record.P
 // before it are returned along with the error. A panic of the parser is
 // returned as an error.
 func parseBash(src []byte, name string) (*syntax.File, error) {
+	if d := nesting(src); d > MaxNesting {
+		// The parser recurses once per level: deep enough, it overflows
+		// the stack, which no recover catches.
+		return nil, fmt.Errorf("nested more than %d levels deep (brackets, braces, if, while, for, case): not parsed", MaxNesting)
+	}
 	return redact.Guard("the shell parser", func() (*syntax.File, error) {
 		return syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
 	})
@@ -508,4 +514,60 @@ func isShellBuiltin(name string) bool {
 // reserves too.
 func isReservedWord(name string) bool {
 	return syntax.IsKeyword(name) || name == "elif"
+}
+
+// MaxNesting bounds how deep a script or -c string may nest before it is
+// parsed. Real scripts nest a few levels; the parser recurses once per
+// level, and some ten thousand times that overflows the stack.
+const MaxNesting = 1000
+
+// nesting estimates, without parsing, how deeply src nests: each (, {,
+// [ and each if, while, until, for, case, select opens a level; ), }, ],
+// fi, done and esac close one. Quotes and comments are not told apart,
+// so the estimate may be off for text inside them, never by a factor.
+func nesting(src []byte) int {
+	depth, deepest := 0, 0
+	open := func() {
+		depth++
+		deepest = max(deepest, depth)
+	}
+	closeLevel := func() {
+		if depth > 0 {
+			depth--
+		}
+	}
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == '(' || c == '{' || c == '[':
+			open()
+			i++
+		case c == ')' || c == '}' || c == ']':
+			closeLevel()
+			i++
+		case c >= 'a' && c <= 'z':
+			j := i
+			for j < len(src) && src[j] >= 'a' && src[j] <= 'z' {
+				j++
+			}
+			if i == 0 || !isWordByte(src[i-1]) {
+				if j == len(src) || !isWordByte(src[j]) {
+					switch string(src[i:j]) {
+					case "if", "while", "until", "for", "case", "select":
+						open()
+					case "fi", "done", "esac":
+						closeLevel()
+					}
+				}
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return deepest
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
 }

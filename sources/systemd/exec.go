@@ -32,9 +32,10 @@ type Command struct {
 // SplitCommands splits the value of an Exec key into command lines: the
 // prefixes of each ("-", "@", ":", "+", "!", "!!" in any order) are
 // stripped and noted, and words are separated as systemd does (double
-// and single quotes, C escapes, a lone ";" between two command lines).
-// ok is false when the quoting is broken: systemd ignores the whole
-// assignment then.
+// and single quotes, C escapes, a lone ";" between two command lines);
+// an unknown escape is kept as written, as systemd keeps it (with a
+// warning). ok is false when the quoting is broken: systemd ignores the
+// whole assignment then.
 func SplitCommands(value string) ([]Command, bool) {
 	words, ok := splitWords(value)
 	if !ok {
@@ -118,13 +119,22 @@ func splitWords(s string) ([]word, bool) {
 			}
 			switch {
 			case c == '\\':
+				escaped = true
 				r, n, ok := unescape(s[i+1:])
 				if !ok {
-					return nil, false
+					// An unknown escape: systemd warns and keeps it
+					// verbatim (extract_first_word_and_warn retries with
+					// EXTRACT_CUNESCAPE_RELAX), the backslash and the
+					// byte after it.
+					b.WriteByte(c)
+					if i+1 < len(s) {
+						i++
+						b.WriteByte(s[i])
+					}
+					continue
 				}
 				b.WriteString(r)
 				i += n
-				escaped = true
 			case quote != 0 && c == quote:
 				quote = 0
 			case quote == 0 && (c == '"' || c == '\''):

@@ -2,6 +2,7 @@ package systemd
 
 import (
 	"slices"
+	"strings"
 )
 
 // Unit is a unit as its manager sees it: its file with its drop-ins
@@ -54,10 +55,10 @@ var depKeys = set("Wants", "Requires", "Requisite", "BindsTo", "PartOf", "Uphold
 
 // Merge applies the drop-ins to the unit file f, in the order given (the
 // caller sorts them by file name, as systemd does). In a list key (Exec
-// lines, Environment=, EnvironmentFile=, Sockets=, ...) an empty
-// assignment resets the list and any other adds to it; dependencies
-// (Requires=, After=, ...) only ever add; any other key takes its last
-// value. A drop-in that replaces or resets a key that was set before it,
+// lines, Environment=, EnvironmentFile=, Sockets=, Condition...=,
+// Assert...=, ...) an empty assignment resets the list and any other
+// adds to it; dependencies (Requires=, After=, ...) only ever add; any
+// other key takes its last value. A drop-in that replaces or resets a key that was set before it,
 // to other values, is recorded in Overrides, once per drop-in and key;
 // adding to a list is not an override.
 func Merge(name Name, f File, dropins []File) *Unit {
@@ -131,7 +132,7 @@ func (u *Unit) apply(e Entry) {
 		if e.Value != "" {
 			u.values[k] = append(u.values[k], e)
 		}
-	case listKeys[e.Key]:
+	case listKeys[e.Key] || isCondition(e.Key):
 		if e.Value == "" {
 			u.values[k] = []Entry{}
 		} else {
@@ -140,6 +141,13 @@ func (u *Unit) apply(e Entry) {
 	default:
 		u.values[k] = []Entry{e}
 	}
+}
+
+// isCondition reports whether key is a Condition...= or Assert...=
+// setting: systemd.unit(5) lists them, and an empty assignment resets
+// them (all of them, in systemd; here the key's own list).
+func isCondition(key string) bool {
+	return strings.HasPrefix(key, "Condition") || strings.HasPrefix(key, "Assert")
 }
 
 // Values returns the effective assignments of a key, in order.

@@ -55,8 +55,9 @@ const MaxLine = 1 << 20
 
 // ParseFile parses a unit file or drop-in (systemd.syntax(7)): blank
 // lines and lines starting with # or ; are comments, also in the middle
-// of a continued value; a line ending in a backslash continues on the
-// next, the backslash read as a space; [Section] starts a section;
+// of a continued value; a line ending in a backslash that is not
+// itself escaped (two at the end are one escaped backslash) continues
+// on the next, the backslash read as a space; [Section] starts a section;
 // Key=Value assigns, whitespace around both trimmed. Whatever systemd
 // would ignore with a warning (an assignment outside a section, a line
 // without '=', a section header without ']') is a Problem, and the rest
@@ -108,7 +109,7 @@ func ParseFile(data []byte, file string) (f File, probs []record.Problem) {
 		if contLine > 0 {
 			start = contLine
 		}
-		if strings.HasSuffix(line, "\\") {
+		if continues(line) {
 			if contLine == 0 {
 				contLine = lineNo
 				cont.WriteString(trimmed[:len(trimmed)-1])
@@ -171,6 +172,13 @@ func ParseFile(data []byte, file string) (f File, probs []record.Problem) {
 		}
 	}
 	return f, probs
+}
+
+// continues reports whether line ends in a backslash that is not itself
+// escaped: an odd run of them, as config_parse counts.
+func continues(line string) bool {
+	n := len(line) - len(strings.TrimRight(line, "\\"))
+	return n%2 == 1
 }
 
 // keyName returns key for a message when it looks like a key (letters,

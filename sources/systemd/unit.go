@@ -31,8 +31,9 @@ var execSections = []string{"Service", "Socket", "Mount", "Swap"}
 //     interpreter runs and, for `sh -c`/`bash -c`, the absolute commands
 //     of the string (a bare name there depends on the shell's PATH, and
 //     is not checked);
-//   - WorkingDirectory= ("~" is UserHome) and RootDirectory=,
-//     EnvironmentFile=.
+//   - WorkingDirectory= ("~" is UserHome; not when RootDirectory= or
+//     RootImage= is set, as it is inside the root), RootDirectory=,
+//     EnvironmentFile= (unless it is a wildcard expression).
 //
 // A target of a line or path written with the "-" prefix has Optional
 // evidence. Specifiers are expanded (Context.Expand); a word that keeps
@@ -62,8 +63,12 @@ func (u *Unit) Targets(c Context) ([]record.Target, []launchd.Indirect, []record
 				ts.Add(t)
 			}
 		}
-		if e, ok := u.Value(sec, "WorkingDirectory"); ok && e.Value != "" && !chroot {
-			// Under RootDirectory= the directory is inside the chroot.
+		if chroot {
+			// WorkingDirectory= is relative to the root
+			// (systemd.exec(5)): neither a target on this machine nor
+			// a known directory for the "+" lines' relative scripts.
+			cwd = ""
+		} else if e, ok := u.Value(sec, "WorkingDirectory"); ok && e.Value != "" {
 			if t, ok := u.dirTarget(c, e, record.TargetWorkingDir); ok {
 				ts.Add(t)
 				cwd = t.Path
@@ -85,7 +90,7 @@ func (u *Unit) Targets(c Context) ([]record.Target, []launchd.Indirect, []record
 				cmds, ok := SplitCommands(e.Value)
 				if !ok {
 					probs = append(probs, record.Problem{File: e.File, Line: e.Line, Key: key,
-						Message: key + " has unbalanced quotes or a bad escape: systemd ignores the line"})
+						Message: key + " has unbalanced quotes: systemd ignores the line"})
 					continue
 				}
 				for _, cmd := range cmds {
@@ -172,13 +177,7 @@ func (u *Unit) commandTargets(c Context, e Entry, cmd Command, cwd string) ([]re
 	}
 	ts, inds, probs := launchd.RunTargets(exe, args, e.File, c.Home, SearchPath, cwd)
 	out := ts[:0]
-	for i, t := range ts {
-		// Inside a -c string, a bare name is found in the shell's PATH,
-		// which the unit's environment may set: only absolute commands
-		// are checked there.
-		if i > 0 && len(t.Search) > 0 && t.Evidence.Token != exe.Val && !isArg(args, t.Evidence.Token) {
-			continue
-		}
+	for _, t := range ts {
 		t.Evidence.Optional = cmd.Soft
 		if w, ok := written[t.Evidence.Token]; ok {
 			t.Evidence.Token = w // the word as written, specifiers and all
@@ -186,15 +185,6 @@ func (u *Unit) commandTargets(c Context, e Entry, cmd Command, cwd string) ([]re
 		out = append(out, t)
 	}
 	return out, inds, probs
-}
-
-func isArg(args []launchd.Arg, tok string) bool {
-	for _, a := range args {
-		if a.Val == tok {
-			return true
-		}
-	}
-	return false
 }
 
 // dirTarget is the target of WorkingDirectory= or RootDirectory=.
@@ -220,6 +210,9 @@ func (u *Unit) target(c Context, e Entry, v string, soft bool, k record.TargetKi
 	x, ok := c.Expand(v)
 	if !ok || !path.IsAbs(x) || strings.ContainsAny(x, "$`") {
 		return record.Target{}, false
+	}
+	if k == record.TargetEnvFile && strings.ContainsAny(x, "*?[") {
+		return record.Target{}, false // a wildcard expression (systemd.exec(5)): no one file
 	}
 	return record.Target{Kind: k, Path: path.Clean(x),
 		Evidence: graph.Evidence{File: e.File, Line: e.Line, Key: e.Key, Token: token, Optional: soft}}, true
