@@ -43,16 +43,21 @@ func SplitCommands(value string) ([]Command, bool) {
 	}
 	var out []Command
 	var cur *Command
+	skip := false // the rest of a command whose program is empty
 	for _, w := range words {
 		if w.semicolon {
-			cur = nil
+			cur, skip = nil, false
+			continue
+		}
+		if skip {
 			continue
 		}
 		if cur == nil {
 			out = append(out, Command{})
 			cur = &out[len(out)-1]
+			// systemd reads the prefixes from the word once unquoted.
 			v := w.val
-			if !w.quoted {
+			{
 			prefixes:
 				for len(v) > 0 {
 					switch v[0] {
@@ -70,9 +75,10 @@ func SplitCommands(value string) ([]Command, bool) {
 				}
 			}
 			if v == "" {
-				// A prefix alone, or a quoted empty word: nothing runs.
+				// A prefix alone, or an empty word: systemd runs nothing
+				// of this command ("- /bin/x" is not /bin/x).
 				out = out[:len(out)-1]
-				cur = nil
+				cur, skip = nil, true
 				continue
 			}
 			w.val = v
@@ -84,7 +90,7 @@ func SplitCommands(value string) ([]Command, bool) {
 
 type word struct {
 	val       string
-	quoted    bool // begins with a quote: no prefixes are read from it
+	quoted    bool // begins with a quote: never a ";" separator
 	semicolon bool // a lone unquoted ";"
 }
 

@@ -44,8 +44,11 @@ func TestSplitCommands(t *testing.T) {
 		// systemd reads the prefixes after unquoting (load-fragment.c,
 		// config_parse_exec): it would run /bin/a with "-" set. Here
 		// a quoted first word keeps its characters.
-		{"quoted first word: no prefix stripping", `"-/bin/a"`, []Command{cmd("-/bin/a")}, true},
-		{"quoted empty first word", `"" /bin/a`, []Command{cmd("/bin/a")}, true},
+		// systemd reads the prefixes once the word is unquoted.
+		{"quoted first word: prefixes read after unquoting", `"-/bin/a"`, []Command{{Soft: true, Words: []string{"/bin/a"}}}, true},
+		// An empty program: systemd runs nothing of the command.
+		{"quoted empty first word", `"" /bin/a`, nil, true},
+		{"a prefix alone", `- /usr/bin/foo ; /bin/b`, []Command{cmd("/bin/b")}, true},
 		{"double quotes mid-word", `/bin/a --opt="a b" x`, []Command{cmd("/bin/a", "--opt=a b", "x")}, true},
 		{"single quotes mid-word", `/bin/a x'y z'w`, []Command{cmd("/bin/a", "xy zw")}, true},
 		{"quotes inside the other quotes", `/bin/a 'say "hi"' "it's"`, []Command{cmd("/bin/a", `say "hi"`, "it's")}, true},

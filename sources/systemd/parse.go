@@ -139,7 +139,7 @@ func ParseFile(data []byte, file string) (f File, probs []record.Problem) {
 		}
 		if trimmed[0] == '[' {
 			if !strings.HasSuffix(trimmed, "]") || len(trimmed) < 3 {
-				problem(start, "invalid section header: systemd ignores this line")
+				problem(start, "invalid section header: systemd refuses the file")
 				continue
 			}
 			section = trimmed[1 : len(trimmed)-1]

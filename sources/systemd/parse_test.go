@@ -133,10 +133,10 @@ func TestParseFile(t *testing.T) {
 			entries:  []Entry{ent("Service", "B", "2", 6)},
 			sections: []Section{{"Service", 5}},
 			probs: []record.Problem{
-				prob(1, "invalid section header: systemd ignores this line"),
+				prob(1, "invalid section header: systemd refuses the file"),
 				prob(2, "assignment to A outside of any section: systemd ignores it"),
-				prob(3, "invalid section header: systemd ignores this line"),
-				prob(4, "invalid section header: systemd ignores this line"),
+				prob(3, "invalid section header: systemd refuses the file"),
+				prob(4, "invalid section header: systemd refuses the file"),
 			},
 		},
 		{

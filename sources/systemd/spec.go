@@ -25,7 +25,7 @@ type Context struct {
 // Expand expands the specifiers of s (systemd.unit(5), "Specifiers")
 // that have one value whatever the machine: %% %n %N %p %P %i %I %j %J
 // %f %h %u, and the fixed directories %t %S %C %L %E %T %V of the system
-// manager (for a user's manager %S %C %L %E, below Home). ok is false
+// manager (for a user's manager %C %E below Home, and %T %V). ok is false
 // when s holds any other specifier, or one whose value is not known here
 // (%i of a template that is not instantiated, %h of an unknown user, %t
 // of a user's manager): such a path is not checked.
@@ -93,13 +93,11 @@ func (c Context) spec(x byte) (string, bool) {
 		if c.Home == "" {
 			return "", false
 		}
+		// %S and %L of a user's manager changed across systemd versions
+		// ($XDG_CONFIG_HOME, then $XDG_STATE_HOME): not expanded.
 		switch x {
-		case 'S':
-			return path.Join(c.Home, ".local/state"), true
 		case 'C':
 			return path.Join(c.Home, ".cache"), true
-		case 'L':
-			return path.Join(c.Home, ".local/state/log"), true
 		case 'E':
 			return path.Join(c.Home, ".config"), true
 		case 'T':

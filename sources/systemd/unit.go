@@ -90,7 +90,7 @@ func (u *Unit) Targets(c Context) ([]record.Target, []launchd.Indirect, []record
 				cmds, ok := SplitCommands(e.Value)
 				if !ok {
 					probs = append(probs, record.Problem{File: e.File, Line: e.Line, Key: key,
-						Message: key + " has unbalanced quotes: systemd ignores the line"})
+						Message: key + " has unbalanced quotes: systemd cannot read the line"})
 					continue
 				}
 				for _, cmd := range cmds {
@@ -168,6 +168,9 @@ func (u *Unit) commandTargets(c Context, e Entry, cmd Command, cwd string) ([]re
 	}
 	exe := words[0]
 	if !path.IsAbs(exe.Val) && strings.Contains(exe.Val, "/") {
+		if cmd.Soft {
+			return nil, nil, nil // systemd skips a soft line it cannot use
+		}
 		return nil, nil, []record.Problem{{File: e.File, Line: e.Line, Key: e.Key, Rule: record.InvalidUnit,
 			Message: fmt.Sprintf("%s runs %q, neither an absolute path nor a bare name: systemd refuses the line", e.Key, cmd.Words[0])}}
 	}

@@ -295,7 +295,7 @@ func TestTargets(t *testing.T) {
 			data: "[Service]\nExecStart=/bin/sh -c 'echo hi\nExecStop=/bin/true\n",
 			want: []record.Target{exe("/bin/true", 3, "ExecStop")},
 			probs: []record.Problem{{File: testFile, Line: 2, Key: "ExecStart",
-				Message: "ExecStart has unbalanced quotes: systemd ignores the line"}},
+				Message: "ExecStart has unbalanced quotes: systemd cannot read the line"}},
 		},
 		{
 			// systemd.syntax(7): "unknown patterns will result in a
