@@ -143,22 +143,22 @@ func (ld *loader) addDep(m *manager, from string, d systemd.Dep, audited bool) {
 	if to == "" {
 		return
 	}
-	switch d.Kind {
-	case systemd.Requirement:
-		ld.b.AddEdge(from, to, graph.Requires, d.Evidence)
-	case systemd.PartOf:
-		ld.b.AddEdge(from, to, graph.PartOf, d.Evidence)
-	case systemd.Want:
-		ld.b.AddEdge(from, to, graph.Wants, d.Evidence)
-	case systemd.After:
-		ld.b.AddEdge(from, to, graph.After, d.Evidence)
-	case systemd.Before:
-		ld.b.AddEdge(to, from, graph.After, d.Evidence)
-	case systemd.Trigger:
-		ld.b.AddEdge(from, to, graph.Triggers, d.Evidence)
-	case systemd.Socket:
-		ld.b.AddEdge(from, to, graph.Sockets, d.Evidence)
+	if d.Kind == systemd.Before {
+		ld.b.AddEdge(to, from, graph.After, d.Evidence) // read backwards
+		return
 	}
+	ld.b.AddEdge(from, to, depEdges[d.Kind], d.Evidence)
+}
+
+// depEdges is the edge kind of each kind of dependency (Before= is an
+// after edge read backwards).
+var depEdges = map[systemd.DepKind]graph.EdgeKind{
+	systemd.Requirement: graph.Requires,
+	systemd.PartOf:      graph.PartOf,
+	systemd.Want:        graph.Wants,
+	systemd.After:       graph.After,
+	systemd.Trigger:     graph.Triggers,
+	systemd.Socket:      graph.Sockets,
 }
 
 // unitRef returns the node of the unit m knows by name: its own, its
