@@ -145,6 +145,10 @@ var (
 		format[MapFormatter]{"mermaid", func(Options) MapFormatter { return mermaidFormatter{} }},
 		format[MapFormatter]{"svg", func(Options) MapFormatter { return svgFormatter{} }},
 	)
+	ownersFormats = newRegistry(
+		format[OwnersFormatter]{"text", func(Options) OwnersFormatter { return textFormatter{} }},
+		format[OwnersFormatter]{"json", func(Options) OwnersFormatter { return jsonFormatter{} }},
+	)
 	renderFormats = newRegistry(
 		format[RenderFormatter]{"text", func(Options) RenderFormatter { return textFormatter{} }},
 	)
@@ -165,6 +169,9 @@ func Why(name string) (WhyFormatter, error) { return whyFormats.lookup(name, Opt
 
 // Map returns the map formatter called name ("dot", "mermaid" or "svg").
 func Map(name string) (MapFormatter, error) { return mapFormats.lookup(name, Options{}) }
+
+// Owners returns the owners formatter called name ("json" or "text").
+func Owners(name string) (OwnersFormatter, error) { return ownersFormats.lookup(name, Options{}) }
 
 // Render returns the render formatter called name ("text").
 func Render(name string) (RenderFormatter, error) { return renderFormats.lookup(name, Options{}) }

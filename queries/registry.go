@@ -44,6 +44,7 @@ func All() []*Rule {
 		OrderingCycle,
 		DropinOverride,
 		InvalidUnit,
+		TwoSources,
 		StaleIgnore,
 		StaleBaseline,
 	}

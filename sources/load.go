@@ -50,6 +50,9 @@ type Options struct {
 	// LiveSnapshots are snapshots taken now (driftmap's --live auto),
 	// read with the files of Live.
 	LiveSnapshots []*launchctl.Snapshot
+	// Truth overrides driftmap.yaml's truth: when not "" (--truth):
+	// sanctum.TruthInstance or sanctum.TruthCatalog.
+	Truth string
 	// SystemdAll audits the units of the operating system's unit
 	// directories (/usr/lib/systemd/...) too, not only those a person
 	// wrote (--systemd-all).
@@ -112,6 +115,10 @@ func Load(opts Options) (*Snapshot, error) {
 	if opts.LabelPrefixes != nil {
 		ld.l.LabelPrefixes = opts.LabelPrefixes
 		delete(ld.l.Set, "label_prefixes")
+	}
+	if opts.Truth != "" {
+		ld.l.TruthPolicy = opts.Truth
+		delete(ld.l.Set, "truth")
 	}
 	if opts.Node != "" {
 		ld.l.Node = opts.Node

@@ -21,17 +21,29 @@ func conventionLabel(g *graph.Graph, svc string) string {
 	return ""
 }
 
-// Desired returns the manifests `driftmap render` writes: one per
-// service instance.yaml enables, whether or not the catalog lists it, and
-// one per enabled catalog auxiliary service, sorted by service. A catalog
-// service whose explicit instance_key instance.yaml does not define gets
-// none (the loader leaves it disabled; missing-instance-key reports it).
-// Owned fields come from the canonical inputs: port from instance.yaml,
-// else the catalog entry; requires (canonical names, sorted) and
-// launchagent from the catalog entry, or, when it names none (or the
-// catalog does not list the service), the Label of the job that runs the
-// service by naming convention.
+// Desired returns the manifests `driftmap render` writes, sorted by
+// service, as the truth policy (Layout.Truth) says.
+//
+// Under truth: instance (the default): one per service instance.yaml
+// enables, whether or not the catalog lists it, and one per enabled
+// catalog auxiliary service. A catalog service whose explicit
+// instance_key instance.yaml does not define gets none (the loader leaves
+// it disabled; missing-instance-key reports it). Owned fields come from
+// the canonical inputs: port from instance.yaml, else the catalog entry;
+// requires (canonical names, sorted) and launchagent from the catalog
+// entry, or, when it names none (or the catalog does not list the
+// service), the Label of the job that runs the service by naming
+// convention.
+//
+// Under truth: catalog: one per catalog service and auxiliary that
+// instance.yaml does not disable (nor, for an auxiliary, its own
+// enabled: false); the catalog's port wins over instance.yaml's, and an
+// enabled instance.yaml service the catalog does not list gets none
+// (see Uncatalogued).
 func Desired(s *sources.Snapshot) []DesiredManifest {
+	if s.Layout.Truth() == sanctum.TruthCatalog {
+		return desiredByCatalog(s)
+	}
 	if s.Catalog == nil || s.Instance == nil {
 		return nil // without both canonical inputs there is nothing to render from
 	}
@@ -92,4 +104,71 @@ func Desired(s *sources.Snapshot) []DesiredManifest {
 	}
 	slices.SortFunc(out, func(a, b DesiredManifest) int { return strings.Compare(a.Service, b.Service) })
 	return out
+}
+
+// desiredByCatalog is Desired under truth: catalog.
+func desiredByCatalog(s *sources.Snapshot) []DesiredManifest {
+	if s.Catalog == nil || s.Instance == nil {
+		return nil
+	}
+	dir, ok := s.Layout.InRoot(s.Layout.Manifests)
+	if !ok {
+		return nil
+	}
+	instance := map[string]*sanctum.InstanceService{}
+	for i := range s.Instance.Services {
+		is := &s.Instance.Services[i]
+		if svc := s.InstanceService(is.Key); instance[svc] == nil {
+			instance[svc] = is
+		}
+	}
+	var out []DesiredManifest
+	seen := map[string]bool{}
+	for i := range s.Catalog.Entries {
+		e := &s.Catalog.Entries[i]
+		svc := s.ServiceName(e.Name)
+		is := instance[svc]
+		if seen[svc] || is != nil && !is.Enabled || e.Enabled != nil && !*e.Enabled {
+			continue
+		}
+		seen[svc] = true
+		d := DesiredManifest{Service: svc, File: path.Join(dir, svc+".yaml"), Port: e.Port,
+			Requires: s.CanonicalNames(e.Requires), GeneratedFrom: []string{s.Layout.Catalog}}
+		if e.LaunchAgent != nil {
+			d.LaunchAgent = e.LaunchAgent.Name
+		} else {
+			d.LaunchAgent = conventionLabel(s.Graph, svc)
+		}
+		if is != nil {
+			if d.Port == 0 {
+				d.Port = is.Port // the catalog owns only what it states
+			}
+			d.GeneratedFrom = append(d.GeneratedFrom, s.Layout.Instance)
+		}
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b DesiredManifest) int { return strings.Compare(a.Service, b.Service) })
+	return out
+}
+
+// Uncatalogued returns, under truth: catalog, the services instance.yaml
+// enables that the catalog does not list, sorted: render writes no
+// manifest for them (and leaves an existing one alone). Under truth:
+// instance it returns nothing.
+func Uncatalogued(s *sources.Snapshot) []string {
+	if s.Layout.Truth() != sanctum.TruthCatalog || s.Catalog == nil || s.Instance == nil {
+		return nil
+	}
+	listed := map[string]bool{}
+	for _, e := range s.Catalog.Entries {
+		listed[s.ServiceName(e.Name)] = true
+	}
+	var out []string
+	for _, is := range s.Instance.Services {
+		if svc := s.InstanceService(is.Key); is.Enabled && !listed[svc] {
+			out = append(out, svc)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

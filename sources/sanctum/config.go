@@ -13,7 +13,7 @@ import (
 const ConfigFile = "driftmap.yaml"
 
 // configKeys are the keys driftmap.yaml may set, in documentation order.
-var configKeys = []string{"instance", "catalog", "manifests", "wrappers", "launchd_dirs", "label_prefixes", "watchdog_patterns", "services", "artifacts", "placeholders", "ignore", "node"}
+var configKeys = []string{"instance", "catalog", "manifests", "wrappers", "launchd_dirs", "label_prefixes", "watchdog_patterns", "services", "artifacts", "placeholders", "ignore", "node", "truth"}
 
 // ApplyConfig parses driftmap.yaml and overrides the matching fields of l.
 // Unknown keys and values of the wrong type are Problems; the rest of the
@@ -35,7 +35,7 @@ func ApplyConfig(l *Layout, data []byte, file string) []record.Problem {
 	keys, _ := top.entries()
 	for _, k := range keys {
 		if !slices.Contains(configKeys, k.Value) {
-			top.problem(k.Line, k.Value, "unknown key %q in %s (known keys: instance, catalog, manifests, wrappers, launchd_dirs, label_prefixes, watchdog_patterns, services, artifacts, placeholders, ignore, node)", k.Value, ConfigFile)
+			top.problem(k.Line, k.Value, "unknown key %q in %s (known keys: instance, catalog, manifests, wrappers, launchd_dirs, label_prefixes, watchdog_patterns, services, artifacts, placeholders, ignore, node, truth)", k.Value, ConfigFile)
 		}
 	}
 	str := func(key string, dst *string) {
@@ -71,6 +71,14 @@ func ApplyConfig(l *Layout, data []byte, file string) []record.Problem {
 		list("wrappers", &l.Wrappers)
 	}
 	str("node", &l.Node)
+	if s, ev, ok := top.str("truth"); ok {
+		if s != TruthInstance && s != TruthCatalog {
+			top.problem(ev.Line, "truth", "truth must be %q or %q; %q applies", TruthInstance, TruthCatalog, l.Truth())
+		} else {
+			l.TruthPolicy = s
+			l.Set["truth"] = Position{File: file, Line: ev.Line}
+		}
+	}
 	list("launchd_dirs", &l.LaunchDirs)
 	list("label_prefixes", &l.LabelPrefixes)
 	list("watchdog_patterns", &l.WatchdogPattern)

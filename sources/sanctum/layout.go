@@ -39,6 +39,11 @@ type Layout struct {
 	LabelPrefixes   []string // a job is in scope when its Label or file name starts with one ("" admits all)
 	WatchdogPattern []string // substrings of Label, file or program name that mark a watchdog
 
+	// TruthPolicy says which canonical source owns the facts both state
+	// (driftmap.yaml's truth:, replaced by --truth): TruthInstance or
+	// TruthCatalog; "" means TruthInstance (see Truth).
+	TruthPolicy string
+
 	// Node names the machine whose overrides (instance.yaml's nodes:)
 	// apply: driftmap.yaml's node:, replaced by --node; "" means the host
 	// name (see sources.Options).
@@ -104,4 +109,23 @@ func (l Layout) InRoot(p string) (string, bool) {
 		e = "/" + e
 	}
 	return rootfs.Clean(e), true
+}
+
+// The truth policies (driftmap.yaml's truth:, --truth).
+const (
+	// TruthInstance: instance.yaml owns enabled and port; the catalog
+	// owns requires, launchagent, role and renames. The default.
+	TruthInstance = "instance"
+	// TruthCatalog: the catalog owns every fact it states; instance.yaml
+	// owns only what the catalog does not state.
+	TruthCatalog = "catalog"
+)
+
+// Truth returns the truth policy in force: TruthPolicy, or TruthInstance
+// when none is set.
+func (l Layout) Truth() string {
+	if l.TruthPolicy == "" {
+		return TruthInstance
+	}
+	return l.TruthPolicy
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/driftmap/driftmap/sources"
 	"github.com/driftmap/driftmap/sources/launchctl"
 	"github.com/driftmap/driftmap/sources/rootfs"
+	"github.com/driftmap/driftmap/sources/sanctum"
 )
 
 // Exit statuses.
@@ -106,6 +107,7 @@ type opts struct {
 	planOut, planIn, undo string   // fix -o, --plan, --undo
 	live                  []string // --live FILE|auto
 	systemdAll            bool     // --systemd-all
+	truth                 string   // --truth
 	from                  []string // snapshot --from
 	snapOut               string   // snapshot -o
 }
@@ -145,7 +147,7 @@ func (c *ctx) fail(err error) int {
 }
 
 func commands() []*command {
-	return []*command{checkCmd, baselineCmd, graphCmd, impactCmd, whyCmd, renderCmd, fixCmd, snapshotCmd, rulesCmd, explainCmd, synthCmd, versionCmd}
+	return []*command{checkCmd, baselineCmd, graphCmd, impactCmd, whyCmd, ownersCmd, renderCmd, fixCmd, snapshotCmd, rulesCmd, explainCmd, synthCmd, versionCmd}
 }
 
 // Execute runs the command line args (without the program name) and
@@ -259,6 +261,7 @@ func rootFlags(fs *pflag.FlagSet, o *opts) {
 	fs.StringVar(&o.workspace, "workspace", ".", "checked-in workspace `DIR` holding sanctum/runtime_catalog.yaml and driftmap.yaml")
 	fs.StringArrayVar(&o.prefixes, "label-prefix", nil, "audit launchd jobs whose Label starts with `PREFIX` (repeatable; default com.sanctum. and haus.sanctum.; empty admits all)")
 	fs.StringVar(&o.node, "node", "", "apply instance.yaml's overrides for the machine `NAME` (default node: in driftmap.yaml, else this machine's short host name)")
+	fs.StringVar(&o.truth, "truth", "", "which canonical source owns the facts both state: `instance` (instance.yaml owns enabled and port) or catalog (the catalog owns all it states); default truth: in driftmap.yaml, else instance")
 	fs.BoolVar(&o.systemdAll, "systemd-all", false, "also audit the systemd units of /usr/lib/systemd and /lib/systemd (by default they only satisfy dependencies)")
 }
 
@@ -298,6 +301,9 @@ func (c *ctx) loadOpts(fsys rootfs.FS, live bool) (*sources.Snapshot, error) {
 	if home == "" {
 		return nil, &usageError{"no home directory: $HOME is not set", "pass --home /Users/NAME"}
 	}
+	if o.truth != "" && o.truth != sanctum.TruthInstance && o.truth != sanctum.TruthCatalog {
+		return nil, &usageError{fmt.Sprintf("--truth %s: want instance or catalog", exporters.Text(o.truth)), "--truth instance: instance.yaml owns enabled and port; --truth catalog: the catalog owns every fact it states"}
+	}
 	var prefixes []string
 	if c.flags.Changed("label-prefix") {
 		prefixes = slices.Clone(o.prefixes)
@@ -314,6 +320,7 @@ func (c *ctx) loadOpts(fsys rootfs.FS, live bool) (*sources.Snapshot, error) {
 		Workspace:     o.workspace,
 		LabelPrefixes: prefixes,
 		SystemdAll:    o.systemdAll,
+		Truth:         o.truth,
 		Node:          o.node,
 		Hostname:      c.hostname(),
 		Progress:      p,

@@ -30,6 +30,12 @@ an old name (renamed_from) of another service. A hand-registered manifest,
 whose service neither the catalog nor instance.yaml defines, is that
 service's source: render never lists, changes or retires it.
 
+--truth catalog (or truth: catalog in driftmap.yaml) renders one
+manifest per catalog service and auxiliary that instance.yaml does not
+disable, the catalog's port winning; enabled instance.yaml services the
+catalog does not list are skipped, with a note, and their manifests are
+kept.
+
 render never replaces what it has not read: a manifest it cannot read, a
 manifests directory it cannot list, a manifest that changed since it was
 read, or a .retired that is not a directory stops it before it writes
@@ -82,6 +88,10 @@ func runRender(c *ctx, args []string) int {
 		default:
 			changes++
 		}
+	}
+	if u := render.Uncatalogued(snap); len(u) > 0 {
+		// Said on every run, --check included: render skips them.
+		fmt.Fprintf(c.env.Stderr, "driftmap: note: under truth: catalog, render writes no manifest for %d service(s) instance.yaml enables and the catalog does not list: %s (driftmap owners lists them)\n", len(u), exporters.Text(strings.Join(u, ", ")))
 	}
 	if c.o.check {
 		if err := f.FormatRender(c.env.Stdout, rep); err != nil {
