@@ -26,7 +26,7 @@ truth: instance, instance.yaml owns the port and the catalog the rest;
 under truth: catalog, the catalog owns all it states. (A manifest that
 differs is manifest-drift, not a conflict: manifests are rendered, not
 canonical.)`,
-	Example: `/Users/bert/.sanctum/instance.yaml:19: error: service voice-agent has conflicting ports: 8765 in instance.yaml (/Users/bert/.sanctum/instance.yaml:19), 8766 in catalog services (sanctum/runtime_catalog.yaml:9) [conflicting-definition]`,
+	Example: `/Users/bert/.sanctum/instance.yaml:19: error: service voice-agent has conflicting ports: 8765 in instance.yaml (/Users/bert/.sanctum/instance.yaml:19), 8766 in catalog services (sanctum/runtime_catalog.yaml:9); under truth: instance, instance.yaml owns it (8765) [conflicting-definition]`,
 	Run: func(p *Pass) {
 		for _, sd := range p.Definitions() {
 			type value struct {
