@@ -29,6 +29,10 @@ type Report struct {
 	// Baselined counts the findings the baseline left out
 	// (queries.Result.Baselined); they are in no output but this count.
 	Baselined int
+	// Owners is optional: who owns each service fact (queries.OwnersOf).
+	// Only the html format uses it, for its owners section; nil means no
+	// section.
+	Owners *queries.Owners
 	// Workspace is --workspace as given. Workspace files are named by it
 	// joined with their place in the workspace; SARIF names them
 	// relative to it, and fingerprints are computed with it (see

@@ -104,6 +104,7 @@ func (htmlFormatter) FormatCheck(w io.Writer, r *Report) error {
 	b.WriteString("</header>\n<main>\n")
 	writeHTMLMap(&b, r.Map)
 	writeHTMLFindings(&b, r.Findings)
+	writeHTMLOwners(&b, r.Owners)
 	b.WriteString("</main>\n<script type=\"application/json\" id=\"dm-data\">")
 	b.Write(data)
 	b.WriteString("</script>\n<script>" + reportJS + "</script>\n</body>\n</html>\n")

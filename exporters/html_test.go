@@ -251,3 +251,49 @@ func TestMapData(t *testing.T) {
 		t.Errorf("kinds = %v, want %v", d.Kinds, want)
 	}
 }
+
+// TestHTMLOwners: the owners section lists each service with its facts,
+// marks a differing copy, opens exactly the services to look at (a copy
+// that differs, an uncatalogued service), and every value passes the
+// output boundary (escaped, credentials redacted).
+func TestHTMLOwners(t *testing.T) {
+	o := &queries.Owners{Schema: queries.OwnersSchema, Policy: "instance", Services: []queries.ServiceFacts{
+		{Name: "calm", Facts: []queries.Fact{{Fact: "port", Value: "8765",
+			Owner:  queries.Place{File: "/i.yaml", Line: 3, Key: "port"},
+			Copies: []queries.Copy{{File: "/m.yaml", Line: 2, Key: "port", Value: "8765", Derived: true, Agrees: true}}}}},
+		{Name: "drifted", Facts: []queries.Fact{{Fact: "arguments", Value: "/bin/x --password=hunter2 <script>",
+			Owner:  queries.Place{File: "/t.plist", Key: "ProgramArguments"},
+			Copies: []queries.Copy{{File: "/p.plist", Line: 7, Key: "ProgramArguments", Value: "/bin/y", Agrees: false}}}}},
+		{Name: "orphan", Uncatalogued: true, Facts: []queries.Fact{{Fact: "enabled", Value: "true", Owner: queries.Place{File: "/i.yaml", Line: 9}}}},
+	}}
+	var b bytes.Buffer
+	if err := (htmlFormatter{}).FormatCheck(&b, &Report{Owners: o}); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{
+		`<h2 id="dm-owners">Who owns each fact</h2>`,
+		`<details class="dm-owners"><summary>service calm</summary>`,
+		`<details class="dm-owners" open><summary>service drifted</summary>`,
+		`<details class="dm-owners" open><summary>service orphan <span class="dm-warning">uncatalogued`,
+		`<tr class="dm-error"><td></td><td>≠ /bin/y</td>`,
+		`copy, derived`,
+		`&lt;script&gt;`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"hunter2", "<script>/bin", " <script>"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page holds %q", bad)
+		}
+	}
+	var none bytes.Buffer
+	if err := (htmlFormatter{}).FormatCheck(&none, &Report{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(none.String(), `id="dm-owners"`) {
+		t.Error("a report without owners has the section")
+	}
+}

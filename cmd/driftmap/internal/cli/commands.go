@@ -69,6 +69,9 @@ func runCheck(c *ctx, args []string) int {
 	r := &exporters.Report{Findings: findings, Graph: snap.Graph, Ignored: res.Ignored, Baselined: res.Baselined, Workspace: snap.Layout.Workspace}
 	if c.o.format == "html" || slices.ContainsFunc(outs, func(o output) bool { return o.format == "html" }) {
 		r.Map = c.serviceMap(snap.Graph, findings)
+		if o, err := queries.OwnersOf(snap, nil); err == nil {
+			r.Owners = o
+		}
 	}
 	if err := f.FormatCheck(c.env.Stdout, r); err != nil {
 		return c.fail(err)
