@@ -16,7 +16,7 @@ build:
 
 # demo audits the broken tree (findings expected, so its exit status 1 is
 # not a failure) and writes its HTML report and its service map as SVG
-# (no Graphviz needed), prints the remediation plan driftmap fix proposes
+# (no Graphviz needed), shows its Prometheus metrics, prints the remediation plan driftmap fix proposes
 # for it (a dry run), then audits the remediated tree, which
 # must check clean and need no render, then the tree laid out as
 # Sanctum publishes it (findings expected again), and last a Linux
@@ -30,6 +30,13 @@ demo: build
 	@$(BIN) graph --format svg --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace > bin/demo-broken.svg
 	@echo
 	@echo "   report written to bin/demo-broken.html, service map to bin/demo-broken.svg (open either in a browser)"
+	@echo
+	@echo "== driftmap check --format prometheus: the broken tree's metrics (its nonzero findings and the run)"
+	@$(BIN) check --format prometheus --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace \
+	  > bin/demo-broken.prom; \
+	  status=$$?; grep -E '^driftmap_findings\{.*\} [1-9][0-9]*$$|^driftmap_last_run_' bin/demo-broken.prom; \
+	  if [ $$status -gt 1 ]; then exit $$status; fi
+	@echo "   (every metric in bin/demo-broken.prom, as node_exporter's textfile collector reads it)"
 	@echo
 	@echo "== driftmap check --live: the broken tree's files beside what its launchd had loaded ($(DEMO)/broken/live)"
 	@$(BIN) check --root $(DEMO)/broken/root --home $(DEMO_HOME) --workspace $(DEMO)/broken/workspace \

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/queries"
@@ -38,6 +39,12 @@ type Report struct {
 	// relative to it, and fingerprints are computed with it (see
 	// queries.Fingerprint).
 	Workspace string
+	// Started is when the audit started (the prometheus format's
+	// driftmap_last_run_timestamp_seconds); zero when unknown.
+	Started time.Time
+	// Duration is how long loading the sources and running the rules
+	// took (driftmap_last_run_duration_seconds).
+	Duration time.Duration
 }
 
 // graphOf returns r.Graph, or an empty graph when it is nil.

@@ -105,6 +105,8 @@ func outputs(t *testing.T, g *graph.Graph) []struct {
 		{"check-clean.sarif", check("sarif", Options{}, clean)},
 		{"check.github", check("github", Options{}, report)},
 		{"check-clean.github", check("github", Options{}, clean)},
+		{"check.prometheus", check("prometheus", Options{}, withRun(report))},
+		{"check-clean.prometheus", check("prometheus", Options{}, withRun(clean))},
 		{"baseline.json", func(w io.Writer) error { return FormatBaseline(w, report) }},
 		{"baseline-clean.json", func(w io.Writer) error { return FormatBaseline(w, clean) }},
 		{"graph.dot", func(w io.Writer) error { return dotGraph.FormatGraph(w, g, worst) }},
@@ -162,7 +164,7 @@ func TestLookup(t *testing.T) {
 		want   []string
 		lookup func(string) (any, error)
 	}{
-		{"check", CheckFormats(), []string{"dot", "github", "html", "json", "sarif", "text"}, func(n string) (any, error) { return Check(n, Options{}) }},
+		{"check", CheckFormats(), []string{"dot", "github", "html", "json", "prometheus", "sarif", "text"}, func(n string) (any, error) { return Check(n, Options{}) }},
 		{"graph", GraphFormats(), []string{"dot", "json"}, func(n string) (any, error) { return Graph(n) }},
 		{"impact", ImpactFormats(), []string{"json", "text"}, func(n string) (any, error) { return Impact(n) }},
 		{"why", WhyFormats(), []string{"json", "text"}, func(n string) (any, error) { return Why(n) }},
@@ -183,7 +185,7 @@ func TestLookup(t *testing.T) {
 		}
 	}
 	_, err := Check("xml", Options{})
-	if want := `unknown format "xml" (want dot, github, html, json, sarif, text)`; err == nil || err.Error() != want {
+	if want := `unknown format "xml" (want dot, github, html, json, prometheus, sarif, text)`; err == nil || err.Error() != want {
 		t.Errorf("Check(xml) error = %v, want %s", err, want)
 	}
 }

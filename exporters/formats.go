@@ -127,6 +127,7 @@ var (
 		format[CheckFormatter]{"html", func(Options) CheckFormatter { return htmlFormatter{} }},
 		format[CheckFormatter]{"sarif", func(Options) CheckFormatter { return sarifFormatter{} }},
 		format[CheckFormatter]{"github", func(Options) CheckFormatter { return githubFormatter{} }},
+		format[CheckFormatter]{"prometheus", func(Options) CheckFormatter { return prometheusFormatter{} }},
 	)
 	graphFormats = newRegistry(
 		format[GraphFormatter]{"dot", func(Options) GraphFormatter { return dotFormatter{} }},
@@ -155,7 +156,7 @@ var (
 )
 
 // Check returns the check formatter called name ("dot", "github",
-// "html", "json", "sarif" or "text"), tuned by opts.
+// "html", "json", "prometheus", "sarif" or "text"), tuned by opts.
 func Check(name string, opts Options) (CheckFormatter, error) { return checkFormats.lookup(name, opts) }
 
 // Graph returns the graph formatter called name ("dot" or "json").

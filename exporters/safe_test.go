@@ -194,7 +194,10 @@ func TestHostileValues(t *testing.T) {
 			case "mermaid":
 				redacted = "#60;redacted#62;" // an entity code in a label
 			}
-			if !strings.Contains(got, redacted) && !strings.Contains(got, "<redacted>") {
+			// prometheus writes no value of the audited files (its labels
+			// are rule names, severities and kinds), so nothing is left
+			// to redact; TestPrometheusLabels checks its labels.
+			if o.format != "prometheus" && !strings.Contains(got, redacted) && !strings.Contains(got, "<redacted>") {
 				t.Errorf("nothing was redacted: the test plants nothing here:\n%s", got)
 			}
 			// The severity colour is the one escape sequence the

@@ -62,7 +62,7 @@ func TestFormatNames(t *testing.T) {
 		registered []string
 		hint       string
 	}{
-		{"check", checkFormats, exporters.CheckFormats(), "use --format text, json, dot, html, sarif or github"},
+		{"check", checkFormats, exporters.CheckFormats(), "use --format text, json, dot, html, sarif, github or prometheus"},
 		// graph draws the map (dot, svg, mermaid) or exports the graph (json).
 		{"graph", graphFormats, mapAndGraphFormats(), "use --format dot, svg, mermaid or json"},
 		{"impact", answerFormats, exporters.ImpactFormats(), "use --format text or json"},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -20,8 +21,11 @@ var checkCmd = &command{
 chooses the report on standard output (html is one self-contained page with
 the summary, the service map, filterable findings and each node's findings
 and impact on a click; sarif is SARIF 2.1.0 for code scanning; github
-annotates a GitHub Actions run); --output FORMAT=PATH also writes a report
-to a file, atomically (repeatable). --baseline FILE leaves out the findings
+annotates a GitHub Actions run; prometheus is the text exposition format
+for node_exporter's textfile collector); --output FORMAT=PATH also writes a
+report to a file, atomically (repeatable). When the audit cannot run, the
+prometheus report still says so (driftmap_last_run_success 0) and nothing
+else. --baseline FILE leaves out the findings
 'driftmap baseline' recorded in FILE. Exits 0 when no finding is at or
 above --fail-on, 1 when one is, 2 on a usage or setup error.`,
 	flags: func(fs *pflag.FlagSet, o *opts) {
@@ -54,19 +58,23 @@ func runCheck(c *ctx, args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
+	// The audit starts here: a setup error from now on is a run that
+	// failed, which the prometheus format reports (success 0).
+	started := c.now()
 	var base *queries.Baseline
 	if c.flags.Changed("baseline") {
 		if base, err = readBaseline(c.o.baseline); err != nil {
-			return c.fail(err)
+			return c.checkFailed(f, outs, started, err)
 		}
 	}
 	snap, err := c.load()
 	if err != nil {
-		return c.fail(err)
+		return c.checkFailed(f, outs, started, err)
 	}
 	res := queries.CheckBaseline(snap, queries.All(), base)
 	findings := res.Findings // what the ignore list and the baseline keep decides the exit code
-	r := &exporters.Report{Findings: findings, Graph: snap.Graph, Ignored: res.Ignored, Baselined: res.Baselined, Workspace: snap.Layout.Workspace}
+	r := &exporters.Report{Findings: findings, Graph: snap.Graph, Ignored: res.Ignored, Baselined: res.Baselined, Workspace: snap.Layout.Workspace,
+		Started: started, Duration: c.now().Sub(started)}
 	if c.o.format == "html" || slices.ContainsFunc(outs, func(o output) bool { return o.format == "html" }) {
 		r.Map = c.serviceMap(snap.Graph, findings)
 		if o, err := queries.OwnersOf(snap, nil); err == nil {
@@ -92,6 +100,24 @@ func runCheck(c *ctx, args []string) int {
 		}
 	}
 	return ExitOK
+}
+
+// checkFailed ends a check whose audit could not run (err, a setup
+// error): a format that reports failed runs (prometheus) still writes
+// one, on standard output for --format and to its file for --output, so
+// that no older report stays behind as if current; then it fails with
+// err.
+func (c *ctx) checkFailed(f exporters.CheckFormatter, outs []output, started time.Time, err error) int {
+	r := &exporters.Report{Started: started, Duration: c.now().Sub(started)}
+	if ff, ok := f.(exporters.FailedRunFormatter); ok {
+		if werr := ff.FormatFailedRun(c.env.Stdout, r); werr != nil {
+			c.fail(werr)
+		}
+	}
+	if werr := writeFailedOutputs(outs, r); werr != nil {
+		c.fail(werr)
+	}
+	return c.fail(err)
 }
 
 // drawMap draws the service map of g as inline SVG for the html page

@@ -12,7 +12,7 @@ import (
 // command's kind of document (TestFormatNames checks it); the order is
 // the CLI's own.
 var (
-	checkFormats  = []string{"text", "json", "dot", "html", "sarif", "github"}
+	checkFormats  = []string{"text", "json", "dot", "html", "sarif", "github", "prometheus"}
 	graphFormats  = []string{"dot", "svg", "mermaid", "json"}
 	answerFormats = []string{"text", "json"} // impact and why
 )

@@ -65,6 +65,26 @@ func writeOutputs(outs []output, r *exporters.Report) error {
 	return nil
 }
 
+// writeFailedOutputs writes the report of a failed run into the file of
+// each output whose format reports one (exporters.FailedRunFormatter);
+// the other files are left as they are.
+func writeFailedOutputs(outs []output, r *exporters.Report) error {
+	for _, o := range outs {
+		ff, ok := o.f.(exporters.FailedRunFormatter)
+		if !ok {
+			continue
+		}
+		var b bytes.Buffer
+		if err := ff.FormatFailedRun(&b, r); err != nil {
+			return err
+		}
+		if err := writeFileAtomic(o.path, b.Bytes()); err != nil {
+			return &usageError{fmt.Sprintf("cannot write --output %s=%s: %s", o.format, o.path, rootfs.Reason(err)), "name a file in a directory that exists and can be written"}
+		}
+	}
+	return nil
+}
+
 // writeFileAtomic writes data to name through a temporary file in the
 // same directory, renamed over name once it is complete, so that a
 // reader (or a crash) never sees half a file. An existing regular file
