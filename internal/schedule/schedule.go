@@ -75,7 +75,7 @@ func DefaultTextfileDir(target, home string) string {
 // CheckEvery reports what is wrong with an interval, or nil.
 func CheckEvery(d time.Duration) error {
 	if d < MinEvery {
-		return fmt.Errorf("interval %s is shorter than %s", d, MinEvery)
+		return fmt.Errorf("interval %s is shorter than 1m", d)
 	}
 	if d%time.Second != 0 {
 		return fmt.Errorf("interval %s is not a whole number of seconds", d)
