@@ -32,8 +32,6 @@ const (
 	MetricsFile = "driftmap.prom"
 	// MinEvery is the shortest interval accepted.
 	MinEvery = time.Minute
-	// DefaultEvery is the interval when none is given.
-	DefaultEvery = 10 * time.Minute
 	// SystemdTextfileDir is Debian's textfile directory of
 	// prometheus-node-exporter (its --collector.textfile.directory).
 	SystemdTextfileDir = "/var/lib/prometheus/node-exporter"

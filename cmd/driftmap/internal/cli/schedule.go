@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/driftmap/driftmap/internal/schedule"
+	"github.com/driftmap/driftmap/sources/sanctum"
 )
 
 var scheduleCmd = &command{
@@ -38,7 +39,7 @@ The program is this driftmap binary's absolute path ($DRIFTMAP_EXECUTABLE
 replaces it). Nothing is written or loaded. Exits 0, or 2 on a usage
 error (an unknown target, an --every under 1m).`,
 	flags: func(fs *pflag.FlagSet, o *opts) {
-		fs.StringVar(&o.every, "every", schedule.DefaultEvery.String(), "run the audit every `DURATION` (a Go duration, at least 1m: 10m, 1h30m)")
+		fs.StringVar(&o.every, "every", "10m", "run the audit every `DURATION` (a Go duration, at least 1m: 10m, 1h30m)")
 		fs.StringVar(&o.textfileDir, "textfile-dir", "", "write driftmap.prom into `DIR`, node exporter's textfile directory (default: see above)")
 		rootFlags(fs, o)
 	},
@@ -151,6 +152,9 @@ func (c *ctx) auditFlags() ([]string, error) {
 		flags = append(flags, "--node", o.node)
 	}
 	if o.truth != "" {
+		if o.truth != sanctum.TruthInstance && o.truth != sanctum.TruthCatalog {
+			return nil, &usageError{fmt.Sprintf("--truth %s: want instance or catalog", o.truth), "--truth instance: instance.yaml owns enabled and port; --truth catalog: the catalog owns every fact it states"}
+		}
 		flags = append(flags, "--truth", o.truth)
 	}
 	if o.systemdAll {
