@@ -55,8 +55,9 @@ func TestScripts(t *testing.T) {
 		},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") == "1",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"cptree":   cmdCptree,
-			"snapshot": cmdSnapshot,
+			"cptree":     cmdCptree,
+			"snapshot":   cmdSnapshot,
+			"splitunits": cmdSplitUnits,
 		},
 	})
 }
@@ -137,4 +138,31 @@ func cmdSnapshot(ts *testscript.TestScript, neg bool, args []string) {
 	})
 	ts.Check(err)
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(b.String()), 0o644))
+}
+
+// cmdSplitUnits splits FILE, what 'driftmap schedule systemd' prints,
+// at its "# NAME.TYPE" lines, writing each part from that line on to
+// DIR/NAME.TYPE: splitunits FILE DIR.
+func cmdSplitUnits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: splitunits FILE DIR")
+	}
+	data := ts.ReadFile(args[0])
+	var name string
+	parts := map[string]*strings.Builder{}
+	var order []string
+	for _, line := range strings.SplitAfter(data, "\n") {
+		if n, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "# "); ok && !strings.ContainsAny(n, " /") && strings.Contains(n, ".") {
+			name = n
+			parts[name] = &strings.Builder{}
+			order = append(order, name)
+		}
+		if name == "" {
+			ts.Fatalf("%s does not begin with a # NAME line", args[0])
+		}
+		parts[name].WriteString(line)
+	}
+	for _, n := range order {
+		ts.Check(os.WriteFile(filepath.Join(ts.MkAbs(args[1]), n), []byte(parts[n].String()), 0o644))
+	}
 }

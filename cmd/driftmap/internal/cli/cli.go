@@ -110,6 +110,7 @@ type opts struct {
 	truth                 string   // --truth
 	from                  []string // snapshot --from
 	snapOut               string   // snapshot -o
+	every, textfileDir    string   // schedule --every, --textfile-dir
 }
 
 // ctx is what a running command sees.
@@ -147,7 +148,7 @@ func (c *ctx) fail(err error) int {
 }
 
 func commands() []*command {
-	return []*command{checkCmd, baselineCmd, graphCmd, impactCmd, whyCmd, ownersCmd, renderCmd, fixCmd, snapshotCmd, rulesCmd, explainCmd, synthCmd, versionCmd}
+	return []*command{checkCmd, baselineCmd, graphCmd, impactCmd, whyCmd, ownersCmd, renderCmd, fixCmd, snapshotCmd, scheduleCmd, rulesCmd, explainCmd, synthCmd, versionCmd}
 }
 
 // Execute runs the command line args (without the program name) and

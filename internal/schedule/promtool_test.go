@@ -1,0 +1,72 @@
+package schedule
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"testing"
+)
+
+// rulesDir holds the alerting rules over the metrics of the scheduled
+// audit, and their unit tests.
+const rulesDir = "../../docs/prometheus"
+
+// metrics are the names 'driftmap check --format prometheus' emits.
+var metrics = []string{
+	"driftmap_findings",
+	"driftmap_last_run_timestamp_seconds",
+	"driftmap_last_run_duration_seconds",
+	"driftmap_last_run_success",
+	"driftmap_nodes",
+	"driftmap_edges",
+	"driftmap_suppressed_findings",
+}
+
+// TestPromtool runs promtool check rules and promtool test rules on
+// docs/prometheus. Without promtool it is skipped, unless
+// DRIFTMAP_PROMETHEUS_TEST=1 says it must run.
+func TestPromtool(t *testing.T) {
+	promtool, err := exec.LookPath("promtool")
+	if err != nil {
+		if os.Getenv("DRIFTMAP_PROMETHEUS_TEST") == "1" {
+			t.Fatalf("DRIFTMAP_PROMETHEUS_TEST=1 but promtool is not installed: %v", err)
+		}
+		t.Skip("promtool is not installed (Debian: apt-get install prometheus)")
+	}
+	for _, args := range [][]string{
+		{"check", "rules", "driftmap.rules.yml"},
+		{"test", "rules", "driftmap.rules.test.yml"},
+	} {
+		cmd := exec.Command(promtool, args...)
+		cmd.Dir = rulesDir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Errorf("promtool %v: %v\n%s", args, err, out)
+			continue
+		}
+		t.Logf("promtool %v:\n%s", args, out)
+	}
+}
+
+// TestRulesMetricNames holds the rules to the metric names the
+// prometheus format emits: a misspelt name would make an alert that
+// never fires.
+func TestRulesMetricNames(t *testing.T) {
+	for _, name := range []string{"driftmap.rules.yml", "driftmap.rules.test.yml"} {
+		data, err := os.ReadFile(filepath.Join(rulesDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		used := regexp.MustCompile(`\bdriftmap_[a-z_]+`).FindAllString(string(data), -1)
+		if len(used) == 0 {
+			t.Errorf("%s names no driftmap metric", name)
+		}
+		for _, m := range used {
+			if !slices.Contains(metrics, m) {
+				t.Errorf("%s names %s, which driftmap does not emit", name, m)
+			}
+		}
+	}
+}
