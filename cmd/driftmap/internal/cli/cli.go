@@ -96,6 +96,7 @@ type opts struct {
 	baseline              string   // check --baseline FILE
 	baselineOut           string   // baseline -o FILE
 	failOn                string
+	host                  string // check --host
 	focus                 string
 	depth                 int
 	detail                bool

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -22,13 +23,17 @@ the summary, the service map, filterable findings and each node's findings
 and impact on a click; sarif is SARIF 2.1.0 for code scanning; github
 annotates a GitHub Actions run); --output FORMAT=PATH also writes a report
 to a file, atomically (repeatable). --baseline FILE leaves out the findings
-'driftmap baseline' recorded in FILE. Exits 0 when no finding is at or
+'driftmap baseline' recorded in FILE. --host NAME (json only) stamps the
+report with the host's name and lists every live launchd job and audited
+systemd unit with its program and the SHA-256 of its arguments, never
+their text, for 'driftmap fleet'. Exits 0 when no finding is at or
 above --fail-on, 1 when one is, 2 on a usage or setup error.`,
 	flags: func(fs *pflag.FlagSet, o *opts) {
 		formatFlag(fs, o, checkFormats)
 		fs.StringArrayVar(&o.outputs, "output", nil, "also write the report as `FORMAT=PATH`, e.g. sarif=driftmap.sarif (repeatable)")
 		fs.StringVar(&o.baseline, "baseline", "", "leave out the findings recorded in the baseline `FILE` (see 'driftmap baseline')")
 		fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or never")
+		fs.StringVar(&o.host, "host", "", "stamp the json report with the host `NAME` and list its jobs, for 'driftmap fleet' (--format json only)")
 		layoutFlags(fs, o)
 	},
 	run: runCheck,
@@ -54,6 +59,14 @@ func runCheck(c *ctx, args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
+	if c.flags.Changed("host") {
+		if c.o.format != "json" || slices.ContainsFunc(outs, func(o output) bool { return o.format != "json" }) {
+			return c.fail(&usageError{"--host applies to the json format only", "e.g. 'driftmap check --format json --host mac > mac.json'"})
+		}
+		if err := checkHostName(c.o.host); err != nil {
+			return c.fail(err)
+		}
+	}
 	var base *queries.Baseline
 	if c.flags.Changed("baseline") {
 		if base, err = readBaseline(c.o.baseline); err != nil {
@@ -67,6 +80,9 @@ func runCheck(c *ctx, args []string) int {
 	res := queries.CheckBaseline(snap, queries.All(), base)
 	findings := res.Findings // what the ignore list and the baseline keep decides the exit code
 	r := &exporters.Report{Findings: findings, Graph: snap.Graph, Ignored: res.Ignored, Baselined: res.Baselined, Workspace: snap.Layout.Workspace}
+	if c.o.host != "" {
+		r.Host, r.Jobs = c.o.host, queries.Jobs(snap)
+	}
 	if c.o.format == "html" || slices.ContainsFunc(outs, func(o output) bool { return o.format == "html" }) {
 		r.Map = c.serviceMap(snap.Graph, findings)
 	}
@@ -89,6 +105,19 @@ func runCheck(c *ctx, args []string) int {
 		}
 	}
 	return ExitOK
+}
+
+// hostName is what --host and a report's "host" may be: letters,
+// digits, ".", "_" and "-", starting with a letter or digit. It holds no
+// comma, so that a fleet finding can name two hosts joined by one.
+var hostName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$`)
+
+// checkHostName checks check --host's NAME.
+func checkHostName(name string) error {
+	if !hostName.MatchString(name) {
+		return &usageError{"--host needs a host NAME of letters, digits, '.', '_' and '-'", "e.g. --host mac-mini"}
+	}
+	return nil
 }
 
 // drawMap draws the service map of g as inline SVG for the html page
