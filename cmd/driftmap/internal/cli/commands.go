@@ -252,10 +252,10 @@ func notFound(err error) error {
 var rulesCmd = &command{
 	name:  "rules",
 	short: "list every rule with its severity and title",
-	long:  `Lists every rule 'driftmap check' runs. 'driftmap explain RULE' shows its documentation.`,
+	long:  `Lists every rule 'driftmap check' runs, and fleet-divergence, which only 'driftmap fleet' runs. 'driftmap explain RULE' shows its documentation.`,
 	flags: layoutFlags,
 	run: func(c *ctx, args []string) int {
-		for _, r := range queries.All() {
+		for _, r := range queries.Documented() {
 			fmt.Fprintf(c.env.Stdout, "%-23s %-8s %s\n", r.Name, r.Severity, r.Title)
 		}
 		return ExitOK
@@ -275,7 +275,7 @@ var explainCmd = &command{
 		r, ok := queries.Lookup(args[0])
 		if !ok {
 			var names []string
-			for _, r := range queries.All() {
+			for _, r := range queries.Documented() {
 				names = append(names, r.Name)
 			}
 			hint := "run 'driftmap rules' for the list"
