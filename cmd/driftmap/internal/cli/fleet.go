@@ -114,7 +114,7 @@ type reportDoc struct {
 	} `json:"summary"`
 	Findings *[]struct {
 		Rule     string           `json:"rule"`
-		Severity queries.Severity `json:"severity"`
+		Severity string           `json:"severity"`
 		Subject  string           `json:"subject"`
 		Message  string           `json:"message"`
 		File     string           `json:"file"`
@@ -177,7 +177,11 @@ func parseReport(file string, data []byte) (*queries.HostReport, error) {
 		if fd.Rule == "" {
 			return nil, fail("findings[%d] has no rule", i)
 		}
-		in.Findings = append(in.Findings, queries.Finding{Rule: fd.Rule, Severity: fd.Severity, Subject: fd.Subject,
+		sev, err := queries.ParseSeverity(fd.Severity)
+		if err != nil {
+			return nil, fail("findings[%d].severity is not error, warning or info", i)
+		}
+		in.Findings = append(in.Findings, queries.Finding{Rule: fd.Rule, Severity: sev, Subject: fd.Subject,
 			Message: fd.Message, File: fd.File, Line: fd.Line, Evidence: fd.Evidence})
 	}
 	for i, j := range *doc.Jobs {
