@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/driftmap/driftmap/graph"
@@ -45,6 +47,11 @@ type Report struct {
 	// Duration is how long loading the sources and running the rules
 	// took (driftmap_last_run_duration_seconds).
 	Duration time.Duration
+	// Host is check --host: the json format then stamps the report with
+	// it and lists Jobs (see queries.Jobs), for `driftmap fleet`. Empty,
+	// the report is as without --host. Other formats ignore both.
+	Host string
+	Jobs []queries.HostJob
 }
 
 // graphOf returns r.Graph, or an empty graph when it is nil.
@@ -150,8 +157,11 @@ func plural(n int, one, many string) string {
 
 type checkJSON struct {
 	Schema   string        `json:"schema"`
+	Host     string        `json:"host,omitempty"`
 	Summary  summaryJSON   `json:"summary"`
 	Findings []findingJSON `json:"findings"`
+	// Jobs is present, as an array, exactly when Host is set.
+	Jobs *[]queries.HostJob `json:"jobs,omitempty"`
 }
 
 type summaryJSON struct {
@@ -197,6 +207,15 @@ func (jsonFormatter) FormatCheck(w io.Writer, r *Report) error {
 			Line:     fd.Line,
 			Evidence: toEvidenceJSON(fd.Evidence),
 		})
+	}
+	if r.Host != "" {
+		doc.Host = r.Host
+		jobs := slices.Clone(r.Jobs)
+		if jobs == nil {
+			jobs = []queries.HostJob{}
+		}
+		slices.SortFunc(jobs, func(a, b queries.HostJob) int { return strings.Compare(a.ID, b.ID) })
+		doc.Jobs = &jobs
 	}
 	return writeJSON(w, doc)
 }

@@ -150,6 +150,11 @@ var (
 		format[OwnersFormatter]{"text", func(Options) OwnersFormatter { return textFormatter{} }},
 		format[OwnersFormatter]{"json", func(Options) OwnersFormatter { return jsonFormatter{} }},
 	)
+	fleetFormats = newRegistry(
+		format[FleetFormatter]{"text", func(o Options) FleetFormatter { return textFormatter{color: o.Color} }},
+		format[FleetFormatter]{"json", func(Options) FleetFormatter { return jsonFormatter{} }},
+		format[FleetFormatter]{"html", func(Options) FleetFormatter { return htmlFormatter{} }},
+	)
 	renderFormats = newRegistry(
 		format[RenderFormatter]{"text", func(Options) RenderFormatter { return textFormatter{} }},
 	)
@@ -174,6 +179,10 @@ func Map(name string) (MapFormatter, error) { return mapFormats.lookup(name, Opt
 // Owners returns the owners formatter called name ("json" or "text").
 func Owners(name string) (OwnersFormatter, error) { return ownersFormats.lookup(name, Options{}) }
 
+// Fleet returns the fleet formatter called name ("html", "json" or
+// "text").
+func Fleet(name string) (FleetFormatter, error) { return fleetFormats.lookup(name, Options{}) }
+
 // Render returns the render formatter called name ("text").
 func Render(name string) (RenderFormatter, error) { return renderFormats.lookup(name, Options{}) }
 
@@ -191,6 +200,9 @@ func WhyFormats() []string { return whyFormats.names() }
 
 // MapFormats returns the names Map accepts, sorted.
 func MapFormats() []string { return mapFormats.names() }
+
+// FleetFormats returns the names Fleet accepts, sorted.
+func FleetFormats() []string { return fleetFormats.names() }
 
 // RenderFormats returns the names Render accepts, sorted.
 func RenderFormats() []string { return renderFormats.names() }

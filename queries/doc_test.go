@@ -12,12 +12,16 @@ import (
 func TestRulesDoc(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("# Rules\n\n<!-- Generated from the rules' own documentation by `go test ./queries -update`; do not edit. -->\n\n")
-	b.WriteString("`driftmap check` runs every rule below; `driftmap explain RULE` prints the same text.\n\n")
+	var fleet []string
+	for _, r := range FleetRules() {
+		fleet = append(fleet, r.Name)
+	}
+	fmt.Fprintf(&b, "`driftmap check` runs every rule below but %s, which only `driftmap fleet` runs over the reports of several hosts; `driftmap explain RULE` prints the same text.\n\n", strings.Join(fleet, ", "))
 	b.WriteString("| rule | severity | title |\n|---|---|---|\n")
-	for _, r := range All() {
+	for _, r := range Documented() {
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s |\n", r.Name, r.Name, r.Severity, r.Title)
 	}
-	for _, r := range All() {
+	for _, r := range Documented() {
 		fmt.Fprintf(&b, "\n## %s\n\n%s: %s.\n\n%s\n\nExample:\n\n```\n%s\n```\n", r.Name, r.Severity, r.Title, strings.TrimSpace(r.Doc), r.Example)
 	}
 	const file = "../docs/rules.md"

@@ -52,9 +52,19 @@ func All() []*Rule {
 	return rules
 }
 
-// Lookup returns the rule with the given name.
+// Documented returns every rule, those check runs (All) and those
+// fleet runs (FleetRules), sorted by name: what `driftmap rules` lists
+// and docs/rules.md documents.
+func Documented() []*Rule {
+	rules := append(All(), FleetRules()...)
+	slices.SortFunc(rules, func(a, b *Rule) int { return strings.Compare(a.Name, b.Name) })
+	return rules
+}
+
+// Lookup returns the rule with the given name, a check rule or a fleet
+// rule.
 func Lookup(name string) (*Rule, bool) {
-	for _, r := range All() {
+	for _, r := range Documented() {
 		if r.Name == name {
 			return r, true
 		}

@@ -104,6 +104,9 @@ type Rule struct {
 	Doc      string   // what it checks, why it matters, how to fix it
 	Example  string   // a finding as it prints
 	Run      func(*Pass)
+	// Fleet is set instead of Run for a rule of FleetRules, which
+	// `driftmap fleet` runs over the reports of several hosts.
+	Fleet func(*FleetPass)
 }
 
 // Pass is what a rule sees: the loaded snapshot, the results derived

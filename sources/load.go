@@ -93,6 +93,7 @@ func Load(opts Options) (*Snapshot, error) {
 		liveFiles:  opts.Live,
 		liveTaken:  opts.LiveSnapshots,
 		jobDefs:    map[string]launchd.Job{},
+		unitExecs:  map[string][]string{},
 		progress:   opts.Progress,
 		systemdAll: opts.SystemdAll,
 	}
@@ -159,7 +160,10 @@ type loader struct {
 	live      *Live
 	// jobDefs maps a live job's node ID to its plist's definition.
 	jobDefs map[string]launchd.Job
-	workers int // see each
+	// unitExecs maps a live unit's node ID to the digests of the words of
+	// its first ExecStart= command line (see Snapshot.UnitExec).
+	unitExecs map[string][]string
+	workers   int // see each
 	// progress counts the files read (see read), or is nil.
 	progress *Progress
 	l        sanctum.Layout
@@ -285,6 +289,7 @@ func (ld *loader) snapshot() *Snapshot {
 
 		UnitOverrides: ld.overrides,
 		jobDefs:       ld.jobDefs,
+		unitExecs:     ld.unitExecs,
 		byName:        ld.byName,
 		byAlias:       ld.byAlias,
 		instanceOf:    ld.instanceOf,

@@ -52,6 +52,9 @@ type Snapshot struct {
 	Live *Live
 	// jobDefs maps a live job's node ID to its plist's definition.
 	jobDefs map[string]launchd.Job
+	// unitExecs maps a live unit's node ID to the word digests of its
+	// first ExecStart= command line.
+	unitExecs map[string][]string
 
 	// byName and byAlias map normalised service names and old names to
 	// service IDs, as the loader joined them.
@@ -65,6 +68,18 @@ type Snapshot struct {
 func (s *Snapshot) JobDef(id string) (launchd.Job, bool) {
 	j, ok := s.jobDefs[id]
 	return j, ok
+}
+
+// UnitExec returns the hex SHA-256 digest of each word of the first
+// command line of the merged ExecStart= of the live unit node id (drop-ins
+// applied; prefixes such as "-" and "@" stripped, words unquoted and
+// unescaped, specifiers not expanded), in order, the program word first.
+// The words themselves are not kept: they may hold credentials. ok is
+// false for a unit without ExecStart= (or whose quoting systemd would
+// reject) and for a node that is no live unit.
+func (s *Snapshot) UnitExec(id string) (digests []string, ok bool) {
+	d, ok := s.unitExecs[id]
+	return d, ok
 }
 
 // SourceDir is a configured source directory (manifests, wrappers, each

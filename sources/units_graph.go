@@ -5,6 +5,8 @@ package sources
 // install links, and the catalog's systemd_unit claims.
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 
@@ -49,6 +51,12 @@ func (ld *loader) addUnits(m *manager) {
 		if e, ok := lu.u.Value("Service", "ExecStart"); ok {
 			if cmds, ok := systemd.SplitCommands(e.Value); ok && len(cmds) > 0 {
 				n.Program = redact.String(cmds[0].Words[0])
+				digests := make([]string, len(cmds[0].Words))
+				for i, w := range cmds[0].Words {
+					sum := sha256.Sum256([]byte(w))
+					digests[i] = hex.EncodeToString(sum[:])
+				}
+				ld.unitExecs[n.ID] = digests
 			}
 		}
 		if lu.template != "" {

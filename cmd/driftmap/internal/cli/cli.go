@@ -96,6 +96,7 @@ type opts struct {
 	baseline              string   // check --baseline FILE
 	baselineOut           string   // baseline -o FILE
 	failOn                string
+	host                  string // check --host
 	focus                 string
 	depth                 int
 	detail                bool
@@ -148,7 +149,7 @@ func (c *ctx) fail(err error) int {
 }
 
 func commands() []*command {
-	return []*command{checkCmd, baselineCmd, graphCmd, impactCmd, whyCmd, ownersCmd, renderCmd, fixCmd, snapshotCmd, scheduleCmd, rulesCmd, explainCmd, synthCmd, versionCmd}
+	return []*command{checkCmd, fleetCmd, baselineCmd, graphCmd, impactCmd, whyCmd, ownersCmd, renderCmd, fixCmd, snapshotCmd, scheduleCmd, rulesCmd, explainCmd, synthCmd, versionCmd}
 }
 
 // Execute runs the command line args (without the program name) and
@@ -231,7 +232,7 @@ Commands:
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.short)
 	}
 	fmt.Fprint(w, `
-Every command but synth and version takes --root, --home, --workspace,
+Every command but fleet, synth and version takes --root, --home, --workspace,
 --label-prefix and --node. 'driftmap --version' prints the version.
 Run 'driftmap help COMMAND' or 'driftmap COMMAND -h' for details.
 `)

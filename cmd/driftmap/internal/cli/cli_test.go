@@ -68,6 +68,7 @@ func TestFormatNames(t *testing.T) {
 		{"impact", answerFormats, exporters.ImpactFormats(), "use --format text or json"},
 		{"why", answerFormats, exporters.WhyFormats(), "use --format text or json"},
 		{"fix", fixFormats, exporters.FixFormats(), "use --format text or json"},
+		{"fleet", fleetFormats, exporters.FleetFormats(), "use --format text, json or html"},
 	} {
 		if got := slices.Sorted(slices.Values(tt.names)); !slices.Equal(got, tt.registered) {
 			t.Errorf("%s lists formats %v, exporters has %v", tt.cmd, tt.names, tt.registered)

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -26,13 +27,17 @@ for node_exporter's textfile collector); --output FORMAT=PATH also writes a
 report to a file, atomically (repeatable). When the audit cannot run, the
 prometheus report still says so (driftmap_last_run_success 0) and nothing
 else. --baseline FILE leaves out the findings
-'driftmap baseline' recorded in FILE. Exits 0 when no finding is at or
+'driftmap baseline' recorded in FILE. --host NAME (json only) stamps the
+report with the host's name and lists every live launchd job and audited
+systemd unit with its program and the SHA-256 of its arguments, never
+their text, for 'driftmap fleet'. Exits 0 when no finding is at or
 above --fail-on, 1 when one is, 2 on a usage or setup error.`,
 	flags: func(fs *pflag.FlagSet, o *opts) {
 		formatFlag(fs, o, checkFormats)
 		fs.StringArrayVar(&o.outputs, "output", nil, "also write the report as `FORMAT=PATH`, e.g. sarif=driftmap.sarif (repeatable)")
 		fs.StringVar(&o.baseline, "baseline", "", "leave out the findings recorded in the baseline `FILE` (see 'driftmap baseline')")
 		fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or never")
+		fs.StringVar(&o.host, "host", "", "stamp the json report with the host `NAME` and list its jobs, for 'driftmap fleet' (--format json only)")
 		layoutFlags(fs, o)
 	},
 	run: runCheck,
@@ -58,6 +63,14 @@ func runCheck(c *ctx, args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
+	if c.flags.Changed("host") {
+		if c.o.format != "json" || slices.ContainsFunc(outs, func(o output) bool { return o.format != "json" }) {
+			return c.fail(&usageError{"--host applies to the json format only", "e.g. 'driftmap check --format json --host mac > mac.json'"})
+		}
+		if err := checkHostName(c.o.host); err != nil {
+			return c.fail(err)
+		}
+	}
 	// The audit starts here: a setup error from now on is a run that
 	// failed, which the prometheus format reports (success 0).
 	started := c.now()
@@ -75,6 +88,9 @@ func runCheck(c *ctx, args []string) int {
 	findings := res.Findings // what the ignore list and the baseline keep decides the exit code
 	r := &exporters.Report{Findings: findings, Graph: snap.Graph, Ignored: res.Ignored, Baselined: res.Baselined, Workspace: snap.Layout.Workspace,
 		Started: started, Duration: c.now().Sub(started)}
+	if c.o.host != "" {
+		r.Host, r.Jobs = c.o.host, queries.Jobs(snap)
+	}
 	if c.o.format == "html" || slices.ContainsFunc(outs, func(o output) bool { return o.format == "html" }) {
 		r.Map = c.serviceMap(snap.Graph, findings)
 		if o, err := queries.OwnersOf(snap, nil); err == nil {
@@ -118,6 +134,19 @@ func (c *ctx) checkFailed(f exporters.CheckFormatter, outs []output, started tim
 		c.fail(werr)
 	}
 	return c.fail(err)
+}
+
+// hostName is what --host and a report's "host" may be: letters,
+// digits, ".", "_" and "-", starting with a letter or digit. It holds no
+// comma, so that a fleet finding can name two hosts joined by one.
+var hostName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$`)
+
+// checkHostName checks check --host's NAME.
+func checkHostName(name string) error {
+	if !hostName.MatchString(name) {
+		return &usageError{"--host needs a host NAME of letters, digits, '.', '_' and '-'", "e.g. --host mac-mini"}
+	}
+	return nil
 }
 
 // drawMap draws the service map of g as inline SVG for the html page
@@ -252,10 +281,10 @@ func notFound(err error) error {
 var rulesCmd = &command{
 	name:  "rules",
 	short: "list every rule with its severity and title",
-	long:  `Lists every rule 'driftmap check' runs. 'driftmap explain RULE' shows its documentation.`,
+	long:  `Lists every rule 'driftmap check' runs, and fleet-divergence, which only 'driftmap fleet' runs. 'driftmap explain RULE' shows its documentation.`,
 	flags: layoutFlags,
 	run: func(c *ctx, args []string) int {
-		for _, r := range queries.All() {
+		for _, r := range queries.Documented() {
 			fmt.Fprintf(c.env.Stdout, "%-23s %-8s %s\n", r.Name, r.Severity, r.Title)
 		}
 		return ExitOK
@@ -275,7 +304,7 @@ var explainCmd = &command{
 		r, ok := queries.Lookup(args[0])
 		if !ok {
 			var names []string
-			for _, r := range queries.All() {
+			for _, r := range queries.Documented() {
 				names = append(names, r.Name)
 			}
 			hint := "run 'driftmap rules' for the list"

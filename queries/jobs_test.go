@@ -1,0 +1,91 @@
+package queries
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/driftmap/driftmap/sources"
+	"github.com/driftmap/driftmap/sources/sourcetest"
+)
+
+// argsHash computes arguments_sha256 from the words themselves, apart
+// from ArgumentsHash: sha256 of each word's hex sha256 and a newline.
+func argsHash(words ...string) string {
+	var b strings.Builder
+	for _, w := range words {
+		sum := sha256.Sum256([]byte(w))
+		b.WriteString(hex.EncodeToString(sum[:]) + "\n")
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+func TestArgumentsHash(t *testing.T) {
+	if got, want := ArgumentsHash(nil), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"; got != want {
+		t.Errorf("ArgumentsHash(nil) = %s, want the SHA-256 of nothing %s", got, want)
+	}
+	var digests []string
+	for _, w := range []string{"/bin/echo", "a b", ""} {
+		sum := sha256.Sum256([]byte(w))
+		digests = append(digests, hex.EncodeToString(sum[:]))
+	}
+	if got, want := ArgumentsHash(digests), argsHash("/bin/echo", "a b", ""); got != want {
+		t.Errorf("ArgumentsHash = %s, want %s", got, want)
+	}
+	// Moving a word boundary changes the hash.
+	if argsHash("a b", "c") == argsHash("a", "b c") {
+		t.Error("argsHash does not tell word boundaries apart")
+	}
+}
+
+// TestJobs lists a live launchd job and an audited systemd unit (its
+// ExecStart= as a drop-in leaves it), never a word's text, and leaves
+// out a retired plist.
+func TestJobs(t *testing.T) {
+	dir := sourcetest.Tree(t, map[string]string{
+		"root/Users/bert/Library/LaunchAgents/com.sanctum.echo.plist": `<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0">
+<dict>
+	<key>Label</key>
+	<string>com.sanctum.echo</string>
+	<key>ProgramArguments</key>
+	<array>
+		<string>/bin/echo</string>
+		<string>--token=sk-proj-SECRETSECRETSECRET000000000000</string>
+	</array>
+</dict>
+</plist>
+`,
+		"root/Users/bert/Library/LaunchAgents/com.sanctum.old.plist.retired": `<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0">
+<dict>
+	<key>Label</key>
+	<string>com.sanctum.old</string>
+	<key>Program</key>
+	<string>/bin/echo</string>
+</dict>
+</plist>
+`,
+		"root/etc/systemd/system/web.service":                 "[Service]\nExecStart=/usr/bin/env old\n",
+		"root/etc/systemd/system/web.service.d/override.conf": "[Service]\nExecStart=\nExecStart=-/usr/bin/env \"a b\" c\n",
+		"root/etc/systemd/system/web.timer":                   "[Timer]\nOnCalendar=daily\n",
+	}, "root", "workspace")
+	snap, err := sources.Load(sources.Options{Root: filepath.Join(dir, "root"), Home: "/Users/bert", Workspace: filepath.Join(dir, "workspace")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Jobs(snap)
+	want := []HostJob{
+		{ID: "job:com.sanctum.echo", Program: "/bin/echo", ArgumentsSHA256: argsHash("/bin/echo", "--token=sk-proj-SECRETSECRETSECRET000000000000")},
+		{ID: "unit:web.service", Program: "/usr/bin/env", ArgumentsSHA256: argsHash("/usr/bin/env", "a b", "c")},
+		{ID: "unit:web.timer", Program: "", ArgumentsSHA256: argsHash()},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("Jobs (-want +got):\n%s", d)
+	}
+}
