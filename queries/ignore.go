@@ -43,7 +43,7 @@ func CheckBaseline(snap *sources.Snapshot, rules []*Rule, base *Baseline) Result
 	var out, after []Finding
 	st := &ignoreState{ran: map[string]bool{}, hits: make([]int, len(snap.Layout.Ignore))}
 	st.known = map[string]bool{}
-	for _, r := range All() {
+	for _, r := range Documented() {
 		st.known[r.Name] = true
 	}
 	var late, last []*Rule

@@ -19,7 +19,9 @@ was renamed, or the entry never matched (a typo in the rule name or the
 pattern). Delete the entry, or correct it, so the list shrinks over
 time and no old excuse silently covers new drift. An entry naming a rule
 that did not run is not judged; one naming a rule that does not exist
-says so. This rule's own findings cannot be ignored.`,
+says so, and so does one naming a rule of 'driftmap fleet' (such as
+fleet-divergence), which reads no ignore list. This rule's own findings
+cannot be ignored.`,
 	Example: `/work/sanctum/driftmap.yaml:14: info: ignore entry {rule: missing-target, subject: "service:old-*"} matched no finding; delete it [stale-ignore]`,
 	Run: func(p *Pass) {
 		if p.ignore == nil {
@@ -30,6 +32,12 @@ says so. This rule's own findings cannot be ignored.`,
 				continue
 			}
 			known := p.ignore.known[e.Rule]
+			if e.Rule != "" && isFleetRule(e.Rule) {
+				desc := describeIgnore(e.Rule, e.Subject)
+				msg := fmt.Sprintf("ignore entry %s names a rule of 'driftmap fleet', which reads no ignore list: the entry never leaves anything out; delete it", desc)
+				p.Report("", msg, graph.Evidence{File: e.File, Line: e.Line, Key: "ignore"})
+				continue
+			}
 			if e.Rule != "" && known && !p.ignore.ran[e.Rule] {
 				continue // its rule did not run: nothing to judge by
 			}
@@ -41,6 +49,16 @@ says so. This rule's own findings cannot be ignored.`,
 			p.Report("", msg, graph.Evidence{File: e.File, Line: e.Line, Key: "ignore"})
 		}
 	},
+}
+
+// isFleetRule reports whether name is a rule of FleetRules.
+func isFleetRule(name string) bool {
+	for _, r := range FleetRules() {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // describeIgnore writes an entry as {rule: R, subject: "S"}.
