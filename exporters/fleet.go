@@ -131,12 +131,7 @@ const fleetCSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'
 func (htmlFormatter) FormatFleet(w io.Writer, f *queries.Fleet) error {
 	summary := fleetSummaryLine(f)
 	var b bytes.Buffer
-	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-	b.WriteString(`<meta http-equiv="Content-Security-Policy" content="` + fleetCSP + "\">\n")
-	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-	b.WriteString("<meta name=\"generator\" content=\"driftmap\">\n")
-	b.WriteString("<title>driftmap fleet: " + htmlText(summary) + "</title>\n")
-	b.WriteString("<style>\n" + reportCSS + "</style>\n</head>\n<body>\n")
+	writeHTMLHead(&b, fleetCSP, "driftmap fleet: "+summary)
 	b.WriteString("<header>\n<h1>driftmap fleet</h1>\n<p class=\"dm-muted\" id=\"dm-summary\">" + htmlText(summary) + "</p>\n</header>\n<main>\n")
 	b.WriteString("<h2>Hosts</h2>\n<table id=\"dm-hosts\">\n<thead><tr><th>Host</th><th>Errors</th><th>Warnings</th><th>Info</th></tr></thead>\n<tbody>\n")
 	for _, h := range f.Hosts {

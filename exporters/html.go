@@ -93,12 +93,7 @@ func (htmlFormatter) FormatCheck(w io.Writer, r *Report) error {
 	}
 	summary := summaryLine(queries.Summarize(r.Findings), r.Ignored, r.Baselined, g)
 	var b bytes.Buffer
-	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-	b.WriteString(`<meta http-equiv="Content-Security-Policy" content="` + reportCSP + "\">\n")
-	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-	b.WriteString("<meta name=\"generator\" content=\"driftmap\">\n")
-	b.WriteString("<title>driftmap check: " + htmlText(summary) + "</title>\n")
-	b.WriteString("<style>\n" + reportCSS + "</style>\n</head>\n<body>\n")
+	writeHTMLHead(&b, reportCSP, "driftmap check: "+summary)
 	b.WriteString("<header>\n<h1>driftmap check</h1>\n")
 	writeHTMLSummary(&b, r, g, summary)
 	b.WriteString("</header>\n<main>\n")
@@ -110,6 +105,18 @@ func (htmlFormatter) FormatCheck(w io.Writer, r *Report) error {
 	b.WriteString("</script>\n<script>" + reportJS + "</script>\n</body>\n</html>\n")
 	_, err = w.Write(b.Bytes())
 	return err
+}
+
+// writeHTMLHead writes a page's doctype and head, up to <body>: the
+// Content-Security-Policy csp, check's styles, and the title (escaped
+// here).
+func writeHTMLHead(b *bytes.Buffer, csp, title string) {
+	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+	b.WriteString(`<meta http-equiv="Content-Security-Policy" content="` + csp + "\">\n")
+	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+	b.WriteString("<meta name=\"generator\" content=\"driftmap\">\n")
+	b.WriteString("<title>" + htmlText(title) + "</title>\n")
+	b.WriteString("<style>\n" + reportCSS + "</style>\n</head>\n<body>\n")
 }
 
 // writeHTMLSummary writes the counts by severity, the ignored count and

@@ -47,13 +47,9 @@ func runCheck(c *ctx, args []string) int {
 	if len(args) > 0 {
 		return c.fail(&usageError{fmt.Sprintf("check takes no arguments, got %q", args[0]), "run 'driftmap check -h'"})
 	}
-	failOn := queries.Severity(-1)
-	if c.o.failOn != "never" {
-		s, err := queries.ParseSeverity(c.o.failOn)
-		if err != nil {
-			return c.fail(&usageError{fmt.Sprintf("invalid --fail-on %q", c.o.failOn), "use error, warning, info or never"})
-		}
-		failOn = s
+	failOn, err := c.failOn()
+	if err != nil {
+		return c.fail(err)
 	}
 	f, err := exporters.Check(c.o.format, exporters.Options{Color: c.color()})
 	if err != nil {
@@ -134,6 +130,19 @@ func (c *ctx) checkFailed(f exporters.CheckFormatter, outs []output, started tim
 		c.fail(werr)
 	}
 	return c.fail(err)
+}
+
+// failOn returns --fail-on as a severity, or -1 for never (no finding
+// fails the run: callers test failOn >= 0).
+func (c *ctx) failOn() (queries.Severity, error) {
+	if c.o.failOn == "never" {
+		return -1, nil
+	}
+	s, err := queries.ParseSeverity(c.o.failOn)
+	if err != nil {
+		return 0, &usageError{fmt.Sprintf("invalid --fail-on %q", c.o.failOn), "use error, warning, info or never"}
+	}
+	return s, nil
 }
 
 // hostName is what --host and a report's "host" may be: letters,

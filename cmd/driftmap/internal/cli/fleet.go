@@ -47,13 +47,9 @@ func runFleet(c *ctx, args []string) int {
 	if len(args) == 0 {
 		return c.fail(&usageError{"fleet takes one or more REPORT files", "write one per host with 'driftmap check --format json --host NAME > NAME.json'"})
 	}
-	failOn := queries.Severity(-1)
-	if c.o.failOn != "never" {
-		s, err := queries.ParseSeverity(c.o.failOn)
-		if err != nil {
-			return c.fail(&usageError{fmt.Sprintf("invalid --fail-on %q", c.o.failOn), "use error, warning, info or never"})
-		}
-		failOn = s
+	failOn, err := c.failOn()
+	if err != nil {
+		return c.fail(err)
 	}
 	f, err := exporters.Fleet(c.o.format)
 	if err != nil {
