@@ -3,6 +3,8 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"github.com/driftmap/driftmap/queries"
 )
 
 // TestParseReport: every malformed report is an error naming the file
@@ -49,3 +51,43 @@ func TestParseReport(t *testing.T) {
 }
 
 const hash64 = "5b7acabc68ad1433a9ac9c96d896220af042a671568bc6c68ea1e709dcab02e7"
+
+// FuzzParseReport: parseReport never panics; what it accepts has a host
+// name, jobs with an ID and a SHA-256, and findings with a severity, and
+// the fleet rules run over it without panicking; what it refuses it
+// refuses naming the file.
+func FuzzParseReport(f *testing.F) {
+	f.Add([]byte(`{"schema": "driftmap/check/v1", "host": "mac", "summary": {"nodes": 3}, "findings": [{"rule": "r", "severity": "warning", "subject": "job:a", "message": "m", "file": "/f", "line": 2, "evidence": [{"file": "/f", "line": 2}]}], "jobs": [{"id": "job:a", "program": "/bin/a", "arguments_sha256": "` + hash64 + `"}]}`))
+	f.Add([]byte("{\n\"schema\": \"driftmap/check/v1\",\n\"host\": \"a\",\n\"findings\": [],\n\"jobs\": [{\"id\": \"unit:x.service\", \"program\": \"\", \"arguments_sha256\": \"" + hash64 + "\"}]\n}\n"))
+	f.Add([]byte(`{"schema": "driftmap/check/v1", "host": "a", "findings": [{"rule": "r", "severity": 3}], "jobs": []}`))
+	f.Add([]byte(`{"schema": "driftmap/check/v1", "host": "a", "findings": [`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := parseReport("f.json", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "report f.json") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if !hostName.MatchString(r.Host) {
+			t.Fatalf("accepted host %q", r.Host)
+		}
+		for _, j := range r.Jobs {
+			if j.ID == "" || !sha256Hex.MatchString(j.ArgumentsSHA256) {
+				t.Fatalf("accepted job %+v", j)
+			}
+		}
+		for _, fd := range r.Findings {
+			if fd.Rule == "" || fd.Severity < queries.Info || fd.Severity > queries.Error {
+				t.Fatalf("accepted finding %+v", fd)
+			}
+		}
+		other := *r
+		other.Host, other.File = r.Host+"-2", "g.json"
+		fl := queries.FleetOf([]queries.HostReport{*r, other}, queries.FleetRules())
+		if len(fl.Hosts) != 2 {
+			t.Fatalf("fleet of two reports has %d hosts", len(fl.Hosts))
+		}
+	})
+}
