@@ -3,7 +3,6 @@ package exporters
 import (
 	"bytes"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/internal/testtool"
 	"github.com/driftmap/driftmap/queries"
 )
 
@@ -166,13 +166,7 @@ func TestPrometheusLabels(t *testing.T) {
 // It skips without promtool unless DRIFTMAP_PROMETHEUS_TEST=1 (CI),
 // where promtool's absence fails.
 func TestPromtool(t *testing.T) {
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("DRIFTMAP_PROMETHEUS_TEST") == "1" {
-			t.Fatalf("DRIFTMAP_PROMETHEUS_TEST=1 but promtool is missing: %v", err)
-		}
-		t.Skip("promtool is not installed")
-	}
+	promtool := testtool.Find(t, "DRIFTMAP_PROMETHEUS_TEST", "promtool")
 	g := buildFixture(false)
 	outs := map[string][]byte{
 		"fixture": formatted(t, check("prometheus", Options{}, withRun(&Report{Findings: fixtureFindings(), Graph: g}))),

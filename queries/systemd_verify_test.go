@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/driftmap/driftmap/internal/testtool"
 	"github.com/driftmap/driftmap/internal/verify"
 	"github.com/driftmap/driftmap/sources"
 	"github.com/driftmap/driftmap/sources/systemd"
@@ -44,12 +45,7 @@ func TestVerifyRecorded(t *testing.T) {
 // TestVerifyLive runs systemd-analyze verify on every audited unit of
 // the fixture, when it is installed, and checks driftmap against it.
 func TestVerifyLive(t *testing.T) {
-	if _, ok := verify.Available(); !ok {
-		if os.Getenv("DRIFTMAP_VERIFY_TEST") == "1" {
-			t.Fatal("systemd-analyze is not installed, and DRIFTMAP_VERIFY_TEST=1 (CI) requires this test to run")
-		}
-		t.Skip("systemd-analyze is not installed")
-	}
+	testtool.Find(t, "DRIFTMAP_VERIFY_TEST", verify.Program)
 	root, err := filepath.Abs(verifyRoot)
 	if err != nil {
 		t.Fatal(err)

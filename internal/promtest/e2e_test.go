@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/driftmap/driftmap/internal/testtool"
 )
 
 // Bounds of the test: every driftmap run, the wait for Prometheus to
@@ -40,21 +42,10 @@ var hosts = []host{
 }
 
 // required is set on CI: a missing program fails instead of skipping.
-var required = os.Getenv("DRIFTMAP_PROMETHEUS_TEST") == "1"
+var required = testtool.Required(env)
 
-// lookPath finds a program the test needs, or skips (fails when
-// required).
-func lookPath(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if required {
-			t.Fatalf("DRIFTMAP_PROMETHEUS_TEST=1 but %s is missing: %v", name, err)
-		}
-		t.Skipf("%s is not installed", name)
-	}
-	return p
-}
+// env makes the test required (see testtool).
+const env = "DRIFTMAP_PROMETHEUS_TEST"
 
 // TestPrometheusEndToEnd audits three demo trees with --output
 // prometheus=DIR/driftmap.prom, serves each DIR through a node_exporter's
@@ -64,8 +55,8 @@ func lookPath(t *testing.T, name string) string {
 // summary.errors in check --format json, and that every host reports
 // driftmap_last_run_success 1.
 func TestPrometheusEndToEnd(t *testing.T) {
-	prometheus := lookPath(t, "prometheus")
-	nodeExporter := lookPath(t, "prometheus-node-exporter")
+	prometheus := testtool.Find(t, env, "prometheus")
+	nodeExporter := testtool.Find(t, env, "prometheus-node-exporter")
 	if testing.Short() && !required {
 		t.Skip("builds the binary and starts Prometheus")
 	}

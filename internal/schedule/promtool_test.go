@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/driftmap/driftmap/internal/testtool"
 )
 
 // rulesDir holds the alerting rules over the metrics of the scheduled
@@ -28,13 +30,7 @@ var metrics = []string{
 // docs/prometheus. Without promtool it is skipped, unless
 // DRIFTMAP_PROMETHEUS_TEST=1 says it must run.
 func TestPromtool(t *testing.T) {
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("DRIFTMAP_PROMETHEUS_TEST") == "1" {
-			t.Fatalf("DRIFTMAP_PROMETHEUS_TEST=1 but promtool is not installed: %v", err)
-		}
-		t.Skip("promtool is not installed (Debian: apt-get install prometheus)")
-	}
+	promtool := testtool.Find(t, "DRIFTMAP_PROMETHEUS_TEST", "promtool")
 	for _, args := range [][]string{
 		{"check", "rules", "driftmap.rules.yml"},
 		{"test", "rules", "driftmap.rules.test.yml"},

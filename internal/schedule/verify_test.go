@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/driftmap/driftmap/internal/testtool"
 	"github.com/driftmap/driftmap/internal/verify"
 )
 
@@ -15,11 +16,9 @@ import (
 // own checker, systemd-analyze verify, in a root holding the program and
 // the special targets verify needs files for (see docs/systemd.md): it
 // must print nothing and exit 0. Skipped where systemd-analyze is not
-// installed.
+// installed, unless DRIFTMAP_VERIFY_TEST=1 (see testtool).
 func TestSystemdVerify(t *testing.T) {
-	if _, ok := verify.Available(); !ok {
-		t.Skip("systemd-analyze is not installed")
-	}
+	testtool.Find(t, "DRIFTMAP_VERIFY_TEST", verify.Program)
 	root := t.TempDir()
 	write := func(name, data string, mode os.FileMode) {
 		p := filepath.Join(root, filepath.FromSlash(name))

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/driftmap/driftmap/internal/testtool"
 )
 
 // The verify fixture: a small machine whose units each plant a case
@@ -212,9 +214,7 @@ func TestParseFixture(t *testing.T) {
 // environment that would change its output (a unit path, another home)
 // and checks that it does not.
 func TestRunIgnoresCallerEnvironment(t *testing.T) {
-	if _, ok := Available(); !ok {
-		t.Skip(Program + " is not in PATH")
-	}
+	testtool.Find(t, "DRIFTMAP_VERIFY_TEST", Program)
 	t.Setenv("SYSTEMD_UNIT_PATH", "/usr/local/bin:")
 	t.Setenv("HOME", "/home/bert")
 	t.Setenv("SYSTEMD_LOG_LEVEL", "debug")

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/driftmap/driftmap/internal/testtool"
 )
 
 var update = flag.Bool("update", false,
@@ -109,10 +111,7 @@ func major(version string) string {
 // releases) unless -update.
 func checkTranscript(t *testing.T, root string, units []string, file string, header []string) {
 	t.Helper()
-	prog, ok := Available()
-	if !ok {
-		t.Skip(Program + " is not in PATH")
-	}
+	prog := testtool.Find(t, "DRIFTMAP_VERIFY_TEST", Program)
 	version := systemdVersion(t, prog)
 	if !*update {
 		if want := readTranscript(t, file); major(want.version) != major(version) {
