@@ -113,13 +113,15 @@ hosts (each written by 'driftmap check --format json --host NAME'): every
 live launchd job (by Label) and every audited systemd unit (by name) that
 two hosts both define is compared by its program and by arguments_sha256,
 the SHA-256 of its argument vector (ProgramArguments, or the words of
-ExecStart=; arguments themselves never leave a host). One finding names
+ExecStart=; arguments themselves never leave a host), both relative to
+each host's home directory: one job that two users installed in their own
+homes, /Users/bert and /Users/anna, is not a divergence. One finding names
 each pair of hosts that differ for a job. A fleet meant to run the same
 service the same way has drifted: one host runs an older wrapper, an extra
 flag or another port. Make the definitions agree (render them from one
 source), or, if the difference is deliberate, give the jobs different
 Labels. A job that only one host defines is not compared.`,
-	Example: `mac,mini: job:com.sanctum.proxy: warning: runs /Users/bert/.sanctum/bin/proxy with different arguments on mac and mini (arguments_sha256 2c1f0d7e9a4b on mac, 9e3a51c0b7d2 on mini) [fleet-divergence]`,
+	Example: `mac,mini: job:com.sanctum.proxy: warning: runs ~/.sanctum/bin/proxy with different arguments on mac and mini (arguments_sha256 2c1f0d7e9a4b on mac, 9e3a51c0b7d2 on mini) [fleet-divergence]`,
 	Fleet: func(p *FleetPass) {
 		type seen struct {
 			host, file string

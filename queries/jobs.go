@@ -8,6 +8,7 @@ import (
 
 	"github.com/driftmap/driftmap/graph"
 	"github.com/driftmap/driftmap/sources"
+	"github.com/driftmap/driftmap/sources/rootfs"
 )
 
 // HostJob is what one runner of a host runs, as `driftmap check --host`
@@ -17,7 +18,7 @@ type HostJob struct {
 	// ID is the node ID: job:LABEL, unit:NAME or unit:user/NAME.
 	ID string `json:"id"`
 	// Program is the node's program (graph.Node.Program), redacted as
-	// every node's program is.
+	// every node's program is, with "~" for the home directory.
 	Program string `json:"program"`
 	// ArgumentsSHA256 is ArgumentsHash of the argument vector.
 	ArgumentsSHA256 string `json:"arguments_sha256"`
@@ -44,7 +45,12 @@ func ArgumentsHash(wordDigests []string) string {
 
 // Jobs lists, sorted by ID, every live launchd job and every live
 // systemd unit of an audited directory (Origins holding "unit") of the
-// snapshot, with its program and the hash of its argument vector:
+// snapshot, with its program and the hash of its argument vector, both
+// relative to the home directory (snap.Layout.Home): the program with
+// "~" for it, the words hashed with launchd.HomePlaceholder for it
+// (rootfs.HomeRelative). So one job installed by two users, under
+// /Users/bert and under /Users/anna, lists the same on both machines;
+// a job that runs another user's files does not.
 //
 //   - a launchd job: ProgramArguments as written in its live plist,
 //     argv[0] included (launchd.Job.Command.Args); none when the plist
@@ -53,7 +59,7 @@ func ArgumentsHash(wordDigests []string) string {
 //     ExecStart= (Snapshot.UnitExec), the program word included; none
 //     when it has no ExecStart= (a timer, a socket, a target).
 func Jobs(snap *sources.Snapshot) []HostJob {
-	g := snap.Graph
+	g, home := snap.Graph, snap.Layout.Home
 	var out []HostJob
 	for _, n := range g.NodesOf(graph.Job) {
 		if n.State != graph.Live {
@@ -62,17 +68,17 @@ func Jobs(snap *sources.Snapshot) []HostJob {
 		var digests []string
 		if def, ok := snap.JobDef(n.ID); ok {
 			for _, w := range def.Command.Args {
-				digests = append(digests, w.Digest)
+				digests = append(digests, w.HomeDigest)
 			}
 		}
-		out = append(out, HostJob{ID: n.ID, Program: n.Program, ArgumentsSHA256: ArgumentsHash(digests)})
+		out = append(out, HostJob{ID: n.ID, Program: rootfs.HomeRelative(n.Program, home, "~"), ArgumentsSHA256: ArgumentsHash(digests)})
 	}
 	for _, n := range g.NodesOf(graph.Unit) {
 		if n.State != graph.Live || !slices.Contains(n.Origins, "unit") {
 			continue
 		}
 		digests, _ := snap.UnitExec(n.ID)
-		out = append(out, HostJob{ID: n.ID, Program: n.Program, ArgumentsSHA256: ArgumentsHash(digests)})
+		out = append(out, HostJob{ID: n.ID, Program: rootfs.HomeRelative(n.Program, home, "~"), ArgumentsSHA256: ArgumentsHash(digests)})
 	}
 	slices.SortFunc(out, func(a, b HostJob) int { return strings.Compare(a.ID, b.ID) })
 	return out

@@ -89,3 +89,51 @@ func TestJobs(t *testing.T) {
 		t.Errorf("Jobs (-want +got):\n%s", d)
 	}
 }
+
+// TestJobsHomeRelative: one job installed by two users (its plist and
+// unit naming each one's own home) lists the same on both machines, the
+// program with "~"; a job that runs another user's file does not.
+func TestJobsHomeRelative(t *testing.T) {
+	jobs := func(home string, runs string) []HostJob {
+		t.Helper()
+		plist := `<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0">
+<dict>
+	<key>Label</key>
+	<string>com.sanctum.proxy</string>
+	<key>ProgramArguments</key>
+	<array>
+		<string>` + runs + `/.sanctum/bin/proxy</string>
+		<string>--config=` + home + `/.sanctum/proxy.yaml</string>
+		<string>/Users/bertha</string>
+	</array>
+</dict>
+</plist>
+`
+		dir := sourcetest.Tree(t, map[string]string{
+			"root" + home + "/Library/LaunchAgents/com.sanctum.proxy.plist": plist,
+			"root/etc/systemd/system/sync.service":                          "[Service]\nExecStart=/bin/sh -c 'cd " + home + " && exec ./sync'\n",
+		}, "root", "workspace")
+		snap, err := sources.Load(sources.Options{Root: filepath.Join(dir, "root"), Home: home, Workspace: filepath.Join(dir, "workspace")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Jobs(snap)
+	}
+	bert := jobs("/Users/bert", "/Users/bert")
+	anna := jobs("/Users/anna", "/Users/anna")
+	if d := cmp.Diff(bert, anna); d != "" {
+		t.Errorf("one job installed by two users lists differently (-bert +anna):\n%s", d)
+	}
+	if len(bert) != 2 || bert[0].Program != "~/.sanctum/bin/proxy" {
+		t.Errorf("Jobs = %+v, want the proxy's program as ~/.sanctum/bin/proxy, and the unit", bert)
+	}
+	if want := argsHash("\x00HOME\x00/.sanctum/bin/proxy", "--config=\x00HOME\x00/.sanctum/proxy.yaml", "/Users/bertha"); bert[0].ArgumentsSHA256 != want {
+		t.Errorf("arguments_sha256 = %s, want %s (the words with the home as launchd.HomePlaceholder)", bert[0].ArgumentsSHA256, want)
+	}
+	// anna's plist runs bert's copy of the program: that differs.
+	other := jobs("/Users/anna", "/Users/bert")
+	if other[0].Program != "/Users/bert/.sanctum/bin/proxy" || other[0].ArgumentsSHA256 == bert[0].ArgumentsSHA256 {
+		t.Errorf("a job running another user's file lists as %+v, the same as %+v", other[0], bert[0])
+	}
+}

@@ -73,7 +73,9 @@ func (s *Snapshot) JobDef(id string) (launchd.Job, bool) {
 // UnitExec returns the hex SHA-256 digest of each word of the first
 // command line of the merged ExecStart= of the live unit node id (drop-ins
 // applied; prefixes such as "-" and "@" stripped, words unquoted and
-// unescaped, specifiers not expanded), in order, the program word first.
+// unescaped, specifiers not expanded), in order, the program word first;
+// each word with the home directory written as launchd.HomePlaceholder,
+// as launchd.Word.HomeDigest hashes it.
 // The words themselves are not kept: they may hold credentials. ok is
 // false for a unit without ExecStart= (or whose quoting systemd would
 // reject) and for a node that is no live unit.

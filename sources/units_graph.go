@@ -11,8 +11,10 @@ import (
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
+	"github.com/driftmap/driftmap/sources/launchd"
 	"github.com/driftmap/driftmap/sources/record"
 	"github.com/driftmap/driftmap/sources/redact"
+	"github.com/driftmap/driftmap/sources/rootfs"
 	"github.com/driftmap/driftmap/sources/systemd"
 )
 
@@ -53,7 +55,7 @@ func (ld *loader) addUnits(m *manager) {
 				n.Program = redact.String(cmds[0].Words[0])
 				digests := make([]string, len(cmds[0].Words))
 				for i, w := range cmds[0].Words {
-					sum := sha256.Sum256([]byte(w))
+					sum := sha256.Sum256([]byte(rootfs.HomeRelative(w, ld.l.Home, launchd.HomePlaceholder)))
 					digests[i] = hex.EncodeToString(sum[:])
 				}
 				ld.unitExecs[n.ID] = digests

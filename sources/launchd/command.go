@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/driftmap/driftmap/sources/redact"
+	"github.com/driftmap/driftmap/sources/rootfs"
 )
 
 // Command is what launchd runs for a job, as its plist says, in the form
@@ -26,8 +27,18 @@ type Command struct {
 type Word struct {
 	Shown  string
 	Digest string
-	Line   int // the line it is written on (XML plists)
+	// HomeDigest is the SHA-256 of the text with the home directory
+	// written as HomePlaceholder (rootfs.HomeRelative): equal for two
+	// users' copies of one word, /Users/bert/x and /Users/anna/x, so that
+	// machines can be compared (driftmap fleet).
+	HomeDigest string
+	Line       int // the line it is written on (XML plists)
 }
+
+// HomePlaceholder stands for the home directory in the text that
+// Word.HomeDigest hashes. It holds a NUL, which no plist string or
+// argument can, so that no word written literally hashes like it.
+const HomePlaceholder = "\x00HOME\x00"
 
 // digest is the hex SHA-256 of s.
 func digest(s string) string {
@@ -50,12 +61,13 @@ func Printable(vals []string) []string {
 	return shown
 }
 
-// words returns the Words of a command line.
-func words(vals []string) []Word {
+// words returns the Words of a command line run with the home directory
+// home.
+func words(vals []string, home string) []Word {
 	shown := Printable(vals)
 	out := make([]Word, len(vals))
 	for i, v := range vals {
-		out[i] = Word{Shown: shown[i], Digest: digest(v)}
+		out[i] = Word{Shown: shown[i], Digest: digest(v), HomeDigest: digest(rootfs.HomeRelative(v, home, HomePlaceholder))}
 	}
 	return out
 }

@@ -436,13 +436,13 @@ func (p *plistParser) command(dict map[string]any) {
 	c := Command{Key: "ProgramArguments", Line: p.line("ProgramArguments")}
 	if prog != "" {
 		c.Key, c.Line = "Program", p.line("Program")
-		c.Program = words([]string{prog})[0]
+		c.Program = words([]string{prog}, p.home)[0]
 	} else if len(args) > 0 {
-		c.Program = words(args[:1])[0]
+		c.Program = words(args[:1], p.home)[0]
 	} else {
 		return
 	}
-	c.Args = words(args)
+	c.Args = words(args, p.home)
 	for i := range c.Args {
 		c.Args[i].Line = p.line("ProgramArguments[" + strconv.Itoa(i) + "]")
 	}
