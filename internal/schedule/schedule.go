@@ -39,9 +39,12 @@ const (
 	// below the home directory; node_exporter has no default there, so
 	// its --collector.textfile.directory must name it.
 	LaunchdTextfileDir = "Library/Application Support/driftmap/textfile"
-	// LaunchdLogFile is where the LaunchAgent's standard output and
-	// error go, below the home directory (~/Library/Logs exists on
-	// every Mac; launchd creates the file, not its directory).
+	// LaunchdLogFile is where the LaunchAgent's standard error goes
+	// (driftmap's error, hint and note lines), below the home directory
+	// (~/Library/Logs exists on every Mac; launchd creates the file, not
+	// its directory). Standard output, the text report, is left to
+	// launchd's default, /dev/null: the textfile is the report, and a log
+	// holding every run's findings would grow without end.
 	LaunchdLogFile = "Library/Logs/driftmap-audit.log"
 )
 
@@ -108,8 +111,9 @@ func (j Job) check() error {
 }
 
 // Launchd is the LaunchAgent plist (XML) of j: Label, ProgramArguments,
-// StartInterval, RunAtLoad, ProcessType Background, and both standard
-// streams appended to ~/Library/Logs/driftmap-audit.log. It belongs in
+// StartInterval, RunAtLoad, ProcessType Background, and standard error
+// appended to ~/Library/Logs/driftmap-audit.log (see LaunchdLogFile). It
+// belongs in
 // ~/Library/LaunchAgents/com.driftmap.audit.plist.
 func Launchd(j Job) ([]byte, error) {
 	if err := j.check(); err != nil {
@@ -144,11 +148,8 @@ func Launchd(j Job) ([]byte, error) {
 	b.WriteString("\t<true/>\n")
 	key("ProcessType")
 	str("\t", "Background")
-	log := path.Join(j.Home, LaunchdLogFile)
-	key("StandardOutPath")
-	str("\t", log)
 	key("StandardErrorPath")
-	str("\t", log)
+	str("\t", path.Join(j.Home, LaunchdLogFile))
 	b.WriteString("</dict>\n</plist>\n")
 	return b.Bytes(), nil
 }
@@ -156,7 +157,9 @@ func Launchd(j Job) ([]byte, error) {
 // Systemd is the service and the timer of j, one after the other, each
 // after a comment line naming its file (# driftmap-audit.service,
 // # driftmap-audit.timer); both belong in /etc/systemd/system. The
-// service is Type=oneshot; the timer starts it OnBootSec= and
+// service is Type=oneshot, its standard output (the text report) thrown
+// away, its standard error (driftmap's error lines) in the journal; the
+// timer starts it OnBootSec= and
 // OnUnitActiveSec= j.Every and is wanted by timers.target.
 func Systemd(j Job) ([]byte, error) {
 	if err := j.check(); err != nil {
@@ -172,6 +175,8 @@ After=local-fs.target
 [Service]
 Type=oneshot
 ExecStart=%[2]s
+# The report is the textfile; the journal keeps only driftmap's errors.
+StandardOutput=null
 
 # %[1]s.timer
 [Unit]

@@ -26,12 +26,14 @@ no $HOME). DIR is --textfile-dir, the directory of node exporter's
 textfile collector; it must exist when the job runs.
 
 launchd: a LaunchAgent plist, Label com.driftmap.audit, with StartInterval,
-RunAtLoad, and its output in ~/Library/Logs/driftmap-audit.log; save it as
+RunAtLoad, and its errors in ~/Library/Logs/driftmap-audit.log (the text
+report goes nowhere: the textfile is the report); save it as
 ~/Library/LaunchAgents/com.driftmap.audit.plist. DIR defaults to
 ~/Library/Application Support/driftmap/textfile.
 
 systemd: driftmap-audit.service (Type=oneshot) and driftmap-audit.timer
-(OnBootSec= and OnUnitActiveSec= --every, WantedBy=timers.target), each
+(OnBootSec= and OnUnitActiveSec= --every, WantedBy=timers.target;
+StandardOutput=null, so the journal keeps only driftmap's errors), each
 after a comment line naming its file in /etc/systemd/system. DIR defaults
 to /var/lib/prometheus/node-exporter (Debian's prometheus-node-exporter).
 
