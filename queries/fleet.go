@@ -116,65 +116,116 @@ the SHA-256 of its argument vector (ProgramArguments, or the words of
 ExecStart=; arguments themselves never leave a host), both relative to
 each host's home directory: one job that two users installed in their own
 homes, /Users/bert and /Users/anna, is not a divergence. One finding names
-each pair of hosts that differ for a job. A fleet meant to run the same
+each host that runs a job otherwise than most hosts defining it (the
+largest group of hosts that run it alike; on a tie, the group of the
+first host by name), naming that host and the first host of that group:
+n hosts give at most n-1 findings per job. A fleet meant to run the same
 service the same way has drifted: one host runs an older wrapper, an extra
 flag or another port. Make the definitions agree (render them from one
 source), or, if the difference is deliberate, give the jobs different
 Labels. A job that only one host defines is not compared.`,
 	Example: `mac,mini: job:com.sanctum.proxy: warning: runs ~/.sanctum/bin/proxy with different arguments on mac and mini (arguments_sha256 2c1f0d7e9a4b on mac, 9e3a51c0b7d2 on mini) [fleet-divergence]`,
 	Fleet: func(p *FleetPass) {
-		type seen struct {
-			host, file string
-			index      int
-			job        HostJob
-		}
-		byID := map[string][]seen{}
+		byID := map[string][]fleetJob{}
 		var ids []string
 		for _, r := range p.Reports {
 			for i, j := range r.Jobs {
 				if len(byID[j.ID]) == 0 {
 					ids = append(ids, j.ID)
 				}
-				if slices.ContainsFunc(byID[j.ID], func(s seen) bool { return s.host == r.Host }) {
+				if slices.ContainsFunc(byID[j.ID], func(s fleetJob) bool { return s.host == r.Host }) {
 					continue // listed twice in one report: the first counts
 				}
-				byID[j.ID] = append(byID[j.ID], seen{r.Host, r.File, i, j})
+				byID[j.ID] = append(byID[j.ID], fleetJob{r.Host, r.File, i, j})
 			}
 		}
 		slices.Sort(ids)
 		for _, id := range ids {
-			hs := byID[id] // in host order
-			for i, a := range hs {
-				for _, b := range hs[i+1:] {
-					prog := a.job.Program != b.job.Program
-					args := a.job.ArgumentsSHA256 != b.job.ArgumentsSHA256
-					if !prog && !args {
-						continue
-					}
-					key := "arguments_sha256"
-					var msg string
-					if prog {
-						key = "program"
-						msg = fmt.Sprintf("runs %s on %s but %s on %s", programText(a.job.Program), a.host, programText(b.job.Program), b.host)
-						if args {
-							msg += ", with different arguments"
-						}
-					} else {
-						msg = fmt.Sprintf("runs %s with different arguments on %s and %s (arguments_sha256 %s on %s, %s on %s)",
-							programText(a.job.Program), a.host, b.host, short(a.job.ArgumentsSHA256), a.host, short(b.job.ArgumentsSHA256), b.host)
-					}
-					ev := func(s seen) graph.Evidence {
-						tok := s.job.Program
-						if key == "arguments_sha256" {
-							tok = s.job.ArgumentsSHA256
-						}
-						return graph.Evidence{File: s.file, Key: "jobs[" + strconv.Itoa(s.index) + "]." + key, Token: tok}
-					}
-					p.Report([]string{a.host, b.host}, id, msg, ev(a), ev(b))
+			for _, d := range divergences(byID[id]) {
+				a, b := d.odd, d.ref
+				if b.host < a.host {
+					a, b = b, a
 				}
+				prog := a.job.Program != b.job.Program
+				key := "arguments_sha256"
+				var msg string
+				if prog {
+					key = "program"
+					msg = fmt.Sprintf("runs %s on %s but %s on %s", programText(a.job.Program), a.host, programText(b.job.Program), b.host)
+					if a.job.ArgumentsSHA256 != b.job.ArgumentsSHA256 {
+						msg += ", with different arguments"
+					}
+				} else {
+					msg = fmt.Sprintf("runs %s with different arguments on %s and %s (arguments_sha256 %s on %s, %s on %s)",
+						programText(a.job.Program), a.host, b.host, short(a.job.ArgumentsSHA256), a.host, short(b.job.ArgumentsSHA256), b.host)
+				}
+				switch {
+				case d.alike == 1:
+					msg += fmt.Sprintf("; 1 more host runs it as %s does", d.ref.host)
+				case d.alike > 1:
+					msg += fmt.Sprintf("; %d more hosts run it as %s does", d.alike, d.ref.host)
+				}
+				ev := func(s fleetJob) graph.Evidence {
+					tok := s.job.Program
+					if key == "arguments_sha256" {
+						tok = s.job.ArgumentsSHA256
+					}
+					return graph.Evidence{File: s.file, Key: "jobs[" + strconv.Itoa(s.index) + "]." + key, Token: tok}
+				}
+				p.Report([]string{a.host, b.host}, id, msg, ev(a), ev(b))
 			}
 		}
 	},
+}
+
+// fleetJob is one host's entry for a job: the host, its report file,
+// the entry's index in the report's jobs, and the entry.
+type fleetJob struct {
+	host, file string
+	index      int
+	job        HostJob
+}
+
+// divergence is a host that runs a job otherwise than the reference:
+// ref is the first host (by name) of the reference variant, alike the
+// number of other hosts of that variant.
+type divergence struct {
+	odd, ref fleetJob
+	alike    int
+}
+
+// divergences compares the hosts that define one job (hs, in host
+// order) by variant, its program and arguments_sha256. The reference
+// variant is the one most hosts run (on a tie, the one of the first
+// host); every host of another variant is one divergence from it. So n
+// hosts give at most n-1 divergences per job, not one per pair of hosts.
+func divergences(hs []fleetJob) []divergence {
+	type variant struct{ program, args string }
+	var order []variant
+	groups := map[variant][]fleetJob{}
+	for _, h := range hs {
+		v := variant{h.job.Program, h.job.ArgumentsSHA256}
+		if len(groups[v]) == 0 {
+			order = append(order, v)
+		}
+		groups[v] = append(groups[v], h)
+	}
+	if len(order) < 2 {
+		return nil
+	}
+	ref := order[0] // order follows hs: the first host's variant first
+	for _, v := range order[1:] {
+		if len(groups[v]) > len(groups[ref]) {
+			ref = v
+		}
+	}
+	var out []divergence
+	for _, h := range hs {
+		if (variant{h.job.Program, h.job.ArgumentsSHA256}) != ref {
+			out = append(out, divergence{odd: h, ref: groups[ref][0], alike: len(groups[ref]) - 1})
+		}
+	}
+	return out
 }
 
 // short is the first 12 characters of a hash, for messages.

@@ -1,7 +1,10 @@
 package queries
 
 import (
+	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -41,16 +44,15 @@ func TestFleetDivergence(t *testing.T) {
 	mac, mini := argsHash("/opt/proxy", "--port=4000")[:12], argsHash("/opt/proxy", "--port=4001")[:12]
 	want := []string{
 		"mini: job:com.sanctum.proxy: error: m [missing-target] ",
-		"mac,mini: job:com.sanctum.proxy: warning: runs /opt/proxy with different arguments on mac and mini (arguments_sha256 " + mac + " on mac, " + mini + " on mini) [fleet-divergence] " +
+		"mac,mini: job:com.sanctum.proxy: warning: runs /opt/proxy with different arguments on mac and mini (arguments_sha256 " + mac + " on mac, " + mini + " on mini); 1 more host runs it as mac does [fleet-divergence] " +
 			`mac.json jobs[1].arguments_sha256 "` + argsHash("/opt/proxy", "--port=4000") + `"; mini.json jobs[0].arguments_sha256 "` + argsHash("/opt/proxy", "--port=4001") + `"`,
-		"mini,studio: job:com.sanctum.proxy: warning: runs /opt/proxy with different arguments on mini and studio (arguments_sha256 " + mini + " on mini, " + mac + " on studio) [fleet-divergence] " +
-			`mini.json jobs[0].arguments_sha256 "` + argsHash("/opt/proxy", "--port=4001") + `"; studio.json jobs[0].arguments_sha256 "` + argsHash("/opt/proxy", "--port=4000") + `"`,
 		"mini,studio: unit:web.service: warning: runs /usr/bin/caddy on mini but /usr/local/bin/caddy on studio, with different arguments [fleet-divergence] " +
 			`mini.json jobs[2].program "/usr/bin/caddy"; studio.json jobs[1].program "/usr/local/bin/caddy"`,
 	}
 	// Not reported: com.sanctum.same (same program and arguments on mac
 	// and mini), com.sanctum.only-mac (one host), proxy on mac and studio
-	// (the same).
+	// (the same: they are the reference, so mini is compared with mac
+	// only, not with studio too).
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("fleet findings (-want +got):\n%s", d)
 	}
@@ -82,5 +84,50 @@ func TestFleetRegistry(t *testing.T) {
 	}
 	if !slices.IsSortedFunc(Documented(), func(a, b *Rule) int { return strings.Compare(a.Name, b.Name) }) {
 		t.Error("Documented() is not sorted")
+	}
+}
+
+// TestFleetDivergenceReference: each host is compared with the variant
+// most hosts run (on a tie, the first host's), so n hosts give at most
+// n-1 findings per job, never one per pair.
+func TestFleetDivergenceReference(t *testing.T) {
+	fleet := func(variants map[string]string) []string {
+		var reports []HostReport
+		for _, h := range slices.Sorted(maps.Keys(variants)) {
+			reports = append(reports, HostReport{Host: h, File: h + ".json", Jobs: []HostJob{job("job:x", "/bin/x", variants[h])}})
+		}
+		var got []string
+		for _, fd := range FleetOf(reports, FleetRules()).Findings {
+			_, more, _ := strings.Cut(fd.Message, ";")
+			got = append(got, fd.Host+more)
+		}
+		return got
+	}
+	for _, tt := range []struct {
+		name     string
+		variants map[string]string
+		want     []string
+	}{
+		{"most", map[string]string{"a": "1", "b": "1", "c": "1", "d": "2", "e": "3"},
+			[]string{"a,d 2 more hosts run it as a does", "a,e 2 more hosts run it as a does"}},
+		{"most not first", map[string]string{"a": "2", "b": "1", "c": "1"},
+			[]string{"a,b 1 more host runs it as b does"}},
+		{"tie", map[string]string{"a": "2", "b": "1", "c": "1", "d": "2"},
+			[]string{"a,b 1 more host runs it as a does", "a,c 1 more host runs it as a does"}},
+		{"all alike", map[string]string{"a": "1", "b": "1"}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if d := cmp.Diff(tt.want, fleet(tt.variants)); d != "" {
+				t.Errorf("findings (-want +got):\n%s", d)
+			}
+		})
+	}
+	// 1,000 hosts split in two: 500 findings, not 250,000.
+	split := map[string]string{}
+	for i := range 1000 {
+		split[fmt.Sprintf("h%04d", i)] = strconv.Itoa(i % 2)
+	}
+	if n := len(fleet(split)); n != 500 {
+		t.Errorf("1,000 hosts in two variants: %d findings, want 500", n)
 	}
 }
