@@ -5,8 +5,6 @@ package sources
 // install links, and the catalog's systemd_unit claims.
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"slices"
 	"strings"
 
@@ -14,7 +12,6 @@ import (
 	"github.com/driftmap/driftmap/sources/launchd"
 	"github.com/driftmap/driftmap/sources/record"
 	"github.com/driftmap/driftmap/sources/redact"
-	"github.com/driftmap/driftmap/sources/rootfs"
 	"github.com/driftmap/driftmap/sources/systemd"
 )
 
@@ -55,8 +52,7 @@ func (ld *loader) addUnits(m *manager) {
 				n.Program = redact.String(cmds[0].Words[0])
 				digests := make([]string, len(cmds[0].Words))
 				for i, w := range cmds[0].Words {
-					sum := sha256.Sum256([]byte(rootfs.HomeRelative(w, ld.l.Home, launchd.HomePlaceholder)))
-					digests[i] = hex.EncodeToString(sum[:])
+					digests[i] = launchd.HomeDigest(w, ld.l.Home)
 				}
 				ld.unitExecs[n.ID] = digests
 			}

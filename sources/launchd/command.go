@@ -46,6 +46,23 @@ func digest(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// HomeDigest returns the Word.HomeDigest of word, run with the home
+// directory home: the hex SHA-256 of word with home written as
+// HomePlaceholder.
+func HomeDigest(word, home string) string {
+	return homeDigest(word, home, "")
+}
+
+// homeDigest is HomeDigest; exact, when not "", is word's own digest,
+// returned as it is when word does not hold home.
+func homeDigest(word, home, exact string) string {
+	rel := rootfs.HomeRelative(word, home, HomePlaceholder)
+	if exact != "" && rel == word {
+		return exact
+	}
+	return digest(rel)
+}
+
 // Printable returns a command line as driftmap prints it beside a
 // plist's: each word redact.Words leaves alone and that is one token (a
 // path, an option, a number, host:port) as it is, a credential-like word
@@ -67,7 +84,8 @@ func words(vals []string, home string) []Word {
 	shown := Printable(vals)
 	out := make([]Word, len(vals))
 	for i, v := range vals {
-		out[i] = Word{Shown: shown[i], Digest: digest(v), HomeDigest: digest(rootfs.HomeRelative(v, home, HomePlaceholder))}
+		d := digest(v)
+		out[i] = Word{Shown: shown[i], Digest: d, HomeDigest: homeDigest(v, home, d)}
 	}
 	return out
 }
