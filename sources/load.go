@@ -203,17 +203,18 @@ type loader struct {
 	unreadable []UnreadableManifest
 
 	// systemdAll is Options.SystemdAll; passwd maps the root's users to
-	// their homes; systemdIDs maps unit names to their nodes, a system
-	// unit's first (see loadSystemd).
+	// their homes; sysUnits and userUnits are the system's and the
+	// user's managers, nil when no systemd unit directory exists in the
+	// root (see loadSystemd).
 	systemdAll bool
 	passwd     map[string]string
-	systemdIDs map[string]string
+	sysUnits   *manager
+	userUnits  *manager
 	overrides  []UnitOverride
 	// unitClaims are the catalog's systemd_unit references, resolved
 	// once the units are loaded, when the machine has any (see
 	// resolveUnitClaims).
 	unitClaims []pendingRef
-	hasSystemd bool // some systemd unit directory exists in the root
 }
 
 // pendingRef is a reference resolved once every service is known.

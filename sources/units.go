@@ -107,16 +107,10 @@ func (ld *loader) loadSystemd() {
 	if !found {
 		return
 	}
-	ld.hasSystemd = true
+	ld.sysUnits, ld.userUnits = sys, usr
 	ld.passwd = ld.readPasswd()
 	for _, m := range []*manager{sys, usr} {
 		ld.loadManager(m)
-	}
-	ld.systemdIDs = map[string]string{}
-	for _, m := range []*manager{usr, sys} { // a system unit wins a name both have
-		for name, id := range m.ids {
-			ld.systemdIDs[name] = id
-		}
 	}
 }
 

@@ -200,22 +200,23 @@ func (ld *loader) unitRef(m *manager, name string, create bool) string {
 }
 
 // resolveUnitClaims joins each catalog service that names its unit
-// (systemd_unit: NAME) to the unit, a system unit first; a name no file
-// defines becomes an Undefined unit. On a machine with no systemd unit
-// directory at all (a Mac, with a catalog shared with a Linux machine)
-// the claims are not this machine's to check, and are left out.
+// (systemd_unit: NAME) to the unit as unitRef finds it (through an
+// alias link, or a special unit systemd defines itself), a system unit
+// first, then a user's; a name neither manager knows becomes an
+// Undefined system unit. On a machine with no systemd unit directory at
+// all (a Mac, with a catalog shared with a Linux machine) the claims
+// are not this machine's to check, and are left out.
 func (ld *loader) resolveUnitClaims() {
-	if !ld.hasSystemd {
+	if ld.sysUnits == nil {
 		return
 	}
 	for _, r := range ld.unitClaims {
-		id, ok := ld.systemdIDs[r.ref.Name]
-		if !ok {
-			n := ld.b.Node(graph.Unit, r.ref.Name)
-			if n.State == "" {
-				n.State, n.Label = graph.Undefined, r.ref.Name
-			}
-			id = n.ID
+		id := ld.unitRef(ld.sysUnits, r.ref.Name, false)
+		if id == "" {
+			id = ld.unitRef(ld.userUnits, r.ref.Name, false)
+		}
+		if id == "" {
+			id = ld.unitRef(ld.sysUnits, r.ref.Name, true)
 		}
 		ld.runners[id] = append(ld.runners[id], r.from)
 		ld.b.AddEdge(r.from, id, graph.RunsAs, r.ref.Evidence)
