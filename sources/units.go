@@ -3,6 +3,7 @@ package sources
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -65,7 +66,6 @@ type manager struct {
 	links   []installLink
 
 	units map[string]*loadedUnit // by name, once loaded
-	ids   map[string]string      // name -> node ID
 }
 
 // loadedUnit is a unit merged from its file and drop-ins.
@@ -78,19 +78,34 @@ type loadedUnit struct {
 	template string
 }
 
-func (m *manager) id(name string) string {
+// nodeName is the name of the node of m's unit name: a user's units'
+// are "user/NAME", apart from the system's.
+func (m *manager) nodeName(name string) string {
 	if m.user {
-		return graph.ID(graph.Unit, "user/"+name)
+		return "user/" + name
 	}
-	return graph.ID(graph.Unit, name)
+	return name
+}
+
+// id is the node ID of m's unit name.
+func (m *manager) id(name string) string { return graph.ID(graph.Unit, m.nodeName(name)) }
+
+// defines reports whether m has a node of its own for name: a unit it
+// merged, or a masked name.
+func (m *manager) defines(name string) bool {
+	if m.units[name] != nil {
+		return true
+	}
+	f := m.files[name]
+	return f != nil && f.masked
 }
 
 // loadSystemd reads the unit files of the system's and the user's
 // managers (see docs/systemd.md): units in the audited directories are
 // checked, the others only satisfy dependencies, unless Options.SystemdAll.
 func (ld *loader) loadSystemd() {
-	sys := &manager{files: map[string]*unitFile{}, dropins: map[string]map[string]string{}, units: map[string]*loadedUnit{}, ids: map[string]string{}}
-	usr := &manager{user: true, files: map[string]*unitFile{}, dropins: map[string]map[string]string{}, units: map[string]*loadedUnit{}, ids: map[string]string{}}
+	sys := &manager{files: map[string]*unitFile{}, dropins: map[string]map[string]string{}, units: map[string]*loadedUnit{}}
+	usr := &manager{user: true, files: map[string]*unitFile{}, dropins: map[string]map[string]string{}, units: map[string]*loadedUnit{}}
 	found := false
 	for _, d := range unitDirs(ld.systemdAll) {
 		m := sys
@@ -228,11 +243,7 @@ func (ld *loader) readPasswd() map[string]string {
 
 // loadManager reads, merges and adds to the graph the units of m.
 func (ld *loader) loadManager(m *manager) {
-	names := make([]string, 0, len(m.files))
-	for name := range m.files {
-		names = append(names, name)
-	}
-	slices.Sort(names)
+	names := slices.Sorted(maps.Keys(m.files))
 	// Read every unit file and drop-in once, on the workers.
 	var files []string
 	seen := map[string]bool{}
@@ -247,13 +258,8 @@ func (ld *loader) loadManager(m *manager) {
 			want(f.path)
 		}
 	}
-	owners := make([]string, 0, len(m.dropins))
-	for o := range m.dropins {
-		owners = append(owners, o)
-	}
-	slices.Sort(owners)
-	for _, o := range owners {
-		for _, base := range sortedKeys(m.dropins[o]) {
+	for _, o := range slices.Sorted(maps.Keys(m.dropins)) {
+		for _, base := range slices.Sorted(maps.Keys(m.dropins[o])) {
 			want(m.dropins[o][base])
 		}
 	}
@@ -341,7 +347,7 @@ func (ld *loader) mergeUnit(m *manager, n systemd.Name, file systemd.File, audit
 		}
 	}
 	var dropins []systemd.File
-	for _, base := range sortedKeys(byBase) {
+	for _, base := range slices.Sorted(maps.Keys(byBase)) {
 		if d, ok := parsed[byBase[base]]; ok {
 			dropins = append(dropins, d)
 		}
@@ -349,7 +355,6 @@ func (ld *loader) mergeUnit(m *manager, n systemd.Name, file systemd.File, audit
 	u := systemd.Merge(n, file, dropins)
 	lu := &loadedUnit{u: u, audited: audited, template: template, ctx: ld.unitContext(m, u)}
 	m.units[n.Full] = lu
-	m.ids[n.Full] = m.id(n.Full)
 }
 
 // unitContext says what specifiers expand to for u: a user's manager
@@ -384,7 +389,7 @@ func (ld *loader) namedInstances(m *manager) []string {
 	for _, l := range m.links {
 		out = append(out, l.unit)
 	}
-	for _, name := range sortedKeys(m.units) {
+	for _, name := range slices.Sorted(maps.Keys(m.units)) {
 		lu := m.units[name]
 		deps, _ := lu.u.Deps(lu.ctx)
 		for _, d := range deps {
@@ -397,14 +402,4 @@ func (ld *loader) namedInstances(m *manager) []string {
 	})
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// sortedKeys returns the keys of m, sorted.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -5,6 +5,7 @@ package sources
 // install links, and the catalog's systemd_unit claims.
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -19,23 +20,22 @@ import (
 // names), their targets when audited, and the edges of their
 // dependencies.
 func (ld *loader) addUnits(m *manager) {
-	for _, name := range sortedKeys(m.files) {
+	for _, name := range slices.Sorted(maps.Keys(m.files)) {
 		f := m.files[name]
 		if !f.masked {
 			continue
 		}
-		n := ld.b.Node(graph.Unit, strings.TrimPrefix(m.id(name), "unit:"))
+		n := ld.b.Node(graph.Unit, m.nodeName(name))
 		n.Label = name
 		n.State = graph.Retired
 		n.Detail = "masked"
 		n.Origins = append(n.Origins, unitOrigin(f.audited))
 		n.Defined = append(n.Defined, graph.Evidence{File: f.path, Key: "symlink", Token: "/dev/null"})
-		m.ids[name] = n.ID
 	}
-	names := sortedKeys(m.units)
+	names := slices.Sorted(maps.Keys(m.units))
 	for _, name := range names {
 		lu := m.units[name]
-		n := ld.b.Node(graph.Unit, strings.TrimPrefix(m.id(name), "unit:"))
+		n := ld.b.Node(graph.Unit, m.nodeName(name))
 		n.Label = name
 		n.State = graph.Live
 		n.Origins = append(n.Origins, unitOrigin(lu.audited))
@@ -97,13 +97,13 @@ func (ld *loader) addUnits(m *manager) {
 		audit := func(file string) bool { return lu.audited || ld.auditedFile(m, file) }
 		deps, probs := lu.u.Deps(lu.ctx)
 		ld.probs = append(ld.probs, keepProblems(probs, audit)...)
-		from := m.ids[name]
+		from := m.id(name)
 		for _, d := range deps {
 			ld.addDep(m, from, d, audit(d.Evidence.File))
 		}
 	}
 	for _, l := range m.links {
-		if _, ok := m.ids[l.owner]; !ok && !systemd.Special(l.owner, m.user) {
+		if !m.defines(l.owner) && !systemd.Special(l.owner, m.user) {
 			continue
 		}
 		from := ld.unitRef(m, l.owner, true)
@@ -178,11 +178,11 @@ func (ld *loader) unitRef(m *manager, name string, create bool) string {
 		}
 		name = f.alias
 	}
-	if id, ok := m.ids[name]; ok {
-		return id
+	if m.defines(name) {
+		return m.id(name)
 	}
 	if systemd.Special(name, m.user) {
-		n := ld.b.Node(graph.Unit, strings.TrimPrefix(m.id(name), "unit:"))
+		n := ld.b.Node(graph.Unit, m.nodeName(name))
 		if n.State == "" {
 			n.State, n.Label = graph.Live, name
 			n.Origins = append(n.Origins, "systemd")
@@ -192,7 +192,7 @@ func (ld *loader) unitRef(m *manager, name string, create bool) string {
 	if !create {
 		return ""
 	}
-	n := ld.b.Node(graph.Unit, strings.TrimPrefix(m.id(name), "unit:"))
+	n := ld.b.Node(graph.Unit, m.nodeName(name))
 	if n.State == "" {
 		n.State, n.Label = graph.Undefined, name
 	}

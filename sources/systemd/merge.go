@@ -18,9 +18,8 @@ type Unit struct {
 	Overrides []Override
 
 	// values holds the effective assignments of each section and key,
-	// after resets; order keeps first appearance, for determinism.
+	// after resets.
 	values map[sectionKey][]Entry
-	order  []sectionKey
 }
 
 type sectionKey struct{ section, key string }
@@ -35,7 +34,8 @@ type Override struct {
 	Was, By      Entry
 }
 
-// listKeys accumulate values: an empty assignment resets the list.
+// listKeys accumulate values: an empty assignment resets the list. The
+// dependencies accumulate too, but never reset (see depKeys).
 var listKeys = set(
 	"ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost", "ExecReload", "ExecStop",
 	"ExecStopPre", "ExecStopPost", "Environment", "EnvironmentFile", "PassEnvironment",
@@ -44,8 +44,7 @@ var listKeys = set(
 	"PathExists", "PathExistsGlob", "PathChanged", "PathModified", "DirectoryNotEmpty",
 	"OnCalendar", "OnActiveSec", "OnBootSec", "OnStartupSec", "OnUnitActiveSec", "OnUnitInactiveSec",
 	"ReadWritePaths", "ReadOnlyPaths", "InaccessiblePaths", "ExecPaths", "NoExecPaths",
-	"BindPaths", "BindReadOnlyPaths", "SupplementaryGroups", "Conflicts", "OnFailure", "OnSuccess",
-	"Wants", "Requires", "Requisite", "BindsTo", "PartOf", "Upholds", "After", "Before",
+	"BindPaths", "BindReadOnlyPaths", "SupplementaryGroups",
 	"WantedBy", "RequiredBy", "UpheldBy", "Alias", "Also", "Documentation",
 )
 
@@ -124,9 +123,6 @@ func firstIn(es []Entry, k sectionKey) Entry {
 
 func (u *Unit) apply(e Entry) {
 	k := sectionKey{e.Section, e.Key}
-	if _, ok := u.values[k]; !ok {
-		u.order = append(u.order, k)
-	}
 	switch {
 	case depKeys[e.Key]:
 		if e.Value != "" {

@@ -1,6 +1,7 @@
 package systemd
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -34,7 +35,7 @@ func ParseName(s string) (Name, bool) {
 		return Name{}, false
 	}
 	typ := s[dot+1:]
-	if !isType(typ) {
+	if !slices.Contains(Types, typ) {
 		return Name{}, false
 	}
 	stem := s[:dot]
@@ -53,15 +54,6 @@ func ParseName(s string) (Name, bool) {
 		n.Template = n.Instance == ""
 	}
 	return n, true
-}
-
-func isType(t string) bool {
-	for _, x := range Types {
-		if x == t {
-			return true
-		}
-	}
-	return false
 }
 
 // TemplateName is the template an instance is made from
