@@ -60,10 +60,13 @@ type installLink struct {
 // manager is what one systemd manager (the system's, or the user's) has
 // in its unit directories.
 type manager struct {
-	user    bool
-	files   map[string]*unitFile
-	dropins map[string]map[string]string // unit name -> drop-in base name -> file (first wins)
-	links   []installLink
+	user bool
+	// auditedDirs are m's audited directories inside root, each with a
+	// trailing slash (see auditedFile).
+	auditedDirs []string
+	files       map[string]*unitFile
+	dropins     map[string]map[string]string // unit name -> drop-in base name -> file (first wins)
+	links       []installLink
 
 	units map[string]*loadedUnit // by name, once loaded
 }
@@ -113,6 +116,9 @@ func (ld *loader) loadSystemd() {
 			m = usr
 		}
 		p, entries, err := ld.sourceDir("systemd", "systemd_dirs", d.path, false)
+		if d.audited && p != "" {
+			m.auditedDirs = append(m.auditedDirs, p+"/")
+		}
 		if err != nil {
 			continue
 		}
@@ -274,12 +280,12 @@ func (ld *loader) loadManager(m *manager) {
 	parsedFiles := map[string]systemd.File{}
 	for i, file := range files {
 		if err := res[i].err; err != nil {
-			if ld.auditedFile(m, file) {
+			if m.auditedFile(file) {
 				ld.readProblem(file, err)
 			}
 			continue
 		}
-		if ld.auditedFile(m, file) {
+		if m.auditedFile(file) {
 			ld.probs = append(ld.probs, res[i].v.probs...)
 		}
 		parsedFiles[file] = res[i].v.f
@@ -322,16 +328,8 @@ func (ld *loader) loadManager(m *manager) {
 }
 
 // auditedFile reports whether file lies in an audited directory of m.
-func (ld *loader) auditedFile(m *manager, file string) bool {
-	for _, d := range unitDirs(ld.systemdAll) {
-		if d.user != m.user || !d.audited {
-			continue
-		}
-		if p, ok := ld.l.InRoot(d.path); ok && strings.HasPrefix(file, p+"/") {
-			return true
-		}
-	}
-	return false
+func (m *manager) auditedFile(file string) bool {
+	return slices.ContainsFunc(m.auditedDirs, func(dir string) bool { return strings.HasPrefix(file, dir) })
 }
 
 // mergeUnit merges a unit from its file and drop-ins (its own NAME.d/,

@@ -63,10 +63,10 @@ func (ld *loader) addUnits(m *manager) {
 		}
 		// A unit in a known directory is checked where an audited drop-in
 		// changes it, and only there.
-		if !lu.audited && !slices.ContainsFunc(lu.u.DropIns, func(d string) bool { return ld.auditedFile(m, d) }) {
+		if !lu.audited && !slices.ContainsFunc(lu.u.DropIns, func(d string) bool { return m.auditedFile(d) }) {
 			continue
 		}
-		audit := func(file string) bool { return lu.audited || ld.auditedFile(m, file) }
+		audit := func(file string) bool { return lu.audited || m.auditedFile(file) }
 		ld.probs = append(ld.probs, keepProblems(lu.u.Validate(), audit)...)
 		for _, o := range lu.u.Overrides {
 			if audit(o.By.File) {
@@ -94,7 +94,7 @@ func (ld *loader) addUnits(m *manager) {
 	}
 	for _, name := range names {
 		lu := m.units[name]
-		audit := func(file string) bool { return lu.audited || ld.auditedFile(m, file) }
+		audit := func(file string) bool { return lu.audited || m.auditedFile(file) }
 		deps, probs := lu.u.Deps(lu.ctx)
 		ld.probs = append(ld.probs, keepProblems(probs, audit)...)
 		from := m.id(name)
