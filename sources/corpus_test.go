@@ -45,6 +45,14 @@ func TestCorpusOneRoot(t *testing.T) {
 	}
 	type placed struct{ corpus, path, name string }
 	var units, dropins []placed
+	// nodeName is the node name of a placed file's unit: a user unit's
+	// (in a user's manager's directory) is user/NAME.
+	nodeName := func(p placed) string {
+		if strings.HasPrefix(p.path, "/home/") || strings.Contains(p.path, "/systemd/user") {
+			return "user/" + p.name
+		}
+		return p.name
+	}
 	for _, e := range entries {
 		name := e.Name()
 		if name == "SOURCES.md" {
@@ -115,12 +123,8 @@ func TestCorpusOneRoot(t *testing.T) {
 		loaded, shadowed, invalid := 0, 0, 0
 		seen := map[string]bool{} // manager/name: the first directory wins
 		for _, u := range units {
-			user := strings.HasPrefix(u.path, "/home/") || strings.Contains(u.path, "/systemd/user")
-			key := u.name
-			id := graph.ID(graph.Unit, u.name)
-			if user {
-				key, id = "user/"+u.name, graph.ID(graph.Unit, "user/"+u.name)
-			}
+			key := nodeName(u)
+			id := graph.ID(graph.Unit, key)
 			if _, ok := systemd.ParseName(u.name); !ok {
 				invalid++
 				t.Logf("not a unit: %s (%s): %q is not a unit name systemd loads", u.corpus, u.path, u.name)
@@ -141,7 +145,7 @@ func TestCorpusOneRoot(t *testing.T) {
 		}
 		based := 0
 		for _, d := range dropins {
-			n, ok := snap.Graph.Node(graph.ID(graph.Unit, d.name))
+			n, ok := snap.Graph.Node(graph.ID(graph.Unit, nodeName(d)))
 			if ok && slices.ContainsFunc(n.Defined, func(e graph.Evidence) bool { return e.File == d.path }) {
 				based++
 				continue

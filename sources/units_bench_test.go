@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/driftmap/driftmap/sources/sourcetest"
 )
 
 // BenchmarkLoadUnits loads a machine of n system units, each with a
@@ -15,7 +17,8 @@ func BenchmarkLoadUnits(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			root := b.TempDir()
-			etc := filepath.Join(root, "etc/systemd/system")
+			etc := "etc/systemd/system"
+			files := map[string]string{"bin/sh": "#!/bin/sh\n"}
 			for i := range n {
 				unit := fmt.Sprintf(`[Unit]
 Description=unit %d
@@ -30,19 +33,18 @@ ExecStart=/opt/u%d/bin/run --port %d \
     --config=/etc/u%d.toml
 Restart=on-failure
 `, i, (i+1)%n, (i+1)%n, i, i, i, 8000+i, i)
-				mustWrite(b, filepath.Join(etc, fmt.Sprintf("u%d.service", i)), unit, 0o644)
-				mustWrite(b, filepath.Join(etc, fmt.Sprintf("u%d.service.d/10-env.conf", i)), "[Service]\nEnvironment=MODE=prod\nRestart=always\n", 0o644)
+				files[fmt.Sprintf("%s/u%d.service", etc, i)] = unit
+				files[fmt.Sprintf("%s/u%d.service.d/10-env.conf", etc, i)] = "[Service]\nEnvironment=MODE=prod\nRestart=always\n"
 				if i%2 == 0 {
-					mustWrite(b, filepath.Join(root, fmt.Sprintf("opt/u%d/bin/run", i)), "#!/bin/sh\n", 0o755)
-				}
-				if err := os.MkdirAll(filepath.Join(etc, "multi-user.target.wants"), 0o755); err != nil {
-					b.Fatal(err)
-				}
-				if err := os.Symlink("../"+fmt.Sprintf("u%d.service", i), filepath.Join(etc, "multi-user.target.wants", fmt.Sprintf("u%d.service", i))); err != nil {
-					b.Fatal(err)
+					files[fmt.Sprintf("opt/u%d/bin/run", i)] = "#!/bin/sh\n" // executable (sourcetest.WriteFiles)
 				}
 			}
-			mustWrite(b, filepath.Join(root, "bin/sh"), "#!/bin/sh\n", 0o755)
+			sourcetest.WriteFiles(b, root, files)
+			wants := filepath.Join(root, etc, "multi-user.target.wants")
+			sourcetest.Must(b, os.MkdirAll(wants, 0o755))
+			for i := range n {
+				sourcetest.Must(b, os.Symlink(fmt.Sprintf("../u%d.service", i), filepath.Join(wants, fmt.Sprintf("u%d.service", i))))
+			}
 			ws := b.TempDir()
 			b.ResetTimer()
 			for b.Loop() {
@@ -55,15 +57,5 @@ Restart=on-failure
 				}
 			}
 		})
-	}
-}
-
-func mustWrite(b *testing.B, p, data string, mode os.FileMode) {
-	b.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(data), mode); err != nil {
-		b.Fatal(err)
 	}
 }
