@@ -277,6 +277,9 @@ func (ld *loader) snapshot() *Snapshot {
 	slices.SortFunc(ld.probs, func(a, b record.Problem) int {
 		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), strings.Compare(a.Message, b.Message))
 	})
+	slices.SortStableFunc(ld.overrides, func(a, b UnitOverride) int {
+		return cmp.Or(strings.Compare(a.Unit, b.Unit), strings.Compare(a.By.File, b.By.File), cmp.Compare(a.By.Line, b.By.Line))
+	})
 	return &Snapshot{
 		Graph:     ld.b.Build(),
 		Instance:  ld.inst,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -295,5 +296,40 @@ func TestSetupErrors(t *testing.T) {
 	_, err = Load(Options{Root: dir, Home: "/Users/bert", Workspace: filepath.Join(dir, "nope")})
 	if !errors.As(err, &se) {
 		t.Errorf("missing workspace: err = %v, want a SetupError", err)
+	}
+}
+
+// TestUnitOverridesSorted: Snapshot.UnitOverrides comes sorted by unit
+// (node ID), then by the drop-in's file and line, not in the order the
+// managers and drop-ins were applied (the system's units before a
+// user's; an instance's drop-ins by base name across its own and its
+// template's directories).
+func TestUnitOverridesSorted(t *testing.T) {
+	const etc = "root/etc/systemd/system/"
+	dir := tree(t, map[string]string{
+		etc + "z.service":                                          "[Service]\nUser=a\nExecStart=/usr/bin/true\n",
+		etc + "z.service.d/10.conf":                                "[Service]\nUser=b\nExecStart=\nExecStart=/usr/bin/false\n",
+		etc + "w@.service":                                         "[Service]\nUser=a\nExecStart=/usr/bin/true %i\n",
+		etc + "w@blue.service.d/10-a.conf":                         "[Service]\nUser=b\n",
+		etc + "w@.service.d/20-b.conf":                             "[Service]\nExecStart=\nExecStart=/usr/bin/false %i\n",
+		"root/Users/bert/.config/systemd/user/a.service":           "[Service]\nUser=a\n",
+		"root/Users/bert/.config/systemd/user/a.service.d/10.conf": "[Service]\nUser=b\n",
+	})
+	sourcetest.Must(t, os.MkdirAll(filepath.Join(dir, etc, "multi-user.target.wants"), 0o755))
+	sourcetest.Must(t, os.Symlink("../w@.service", filepath.Join(dir, etc, "multi-user.target.wants/w@blue.service")))
+	var got []string
+	for _, o := range load(t, dir, nil).UnitOverrides {
+		got = append(got, fmt.Sprintf("%s %s %s:%d", o.Unit, o.Key, strings.TrimPrefix(o.By.File, "/etc/systemd/system/"), o.By.Line))
+	}
+	want := []string{
+		"unit:user/a.service User /Users/bert/.config/systemd/user/a.service.d/10.conf:2",
+		"unit:w@.service ExecStart w@.service.d/20-b.conf:3",
+		"unit:w@blue.service ExecStart w@.service.d/20-b.conf:3",
+		"unit:w@blue.service User w@blue.service.d/10-a.conf:2",
+		"unit:z.service User z.service.d/10.conf:2",
+		"unit:z.service ExecStart z.service.d/10.conf:4",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("UnitOverrides:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

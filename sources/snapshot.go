@@ -45,7 +45,8 @@ type Snapshot struct {
 	Layout   sanctum.Layout
 
 	// UnitOverrides are the keys that drop-ins in audited directories
-	// change in a unit, sorted by unit, file and line.
+	// change in a unit, sorted by unit (node ID), then by the file and
+	// line of the drop-in's assignment (By).
 	UnitOverrides []UnitOverride
 
 	// Live is what launchd had loaded (Options.Live); nil without it.
