@@ -194,7 +194,7 @@ func ownedFact(fact, policy string, sts []statement) (Fact, bool) {
 	owner := -1
 	for _, src := range ownerOrder(fact, policy) {
 		for i, st := range sts {
-			if st.source == src && (st.canonical() || src == "template" || src == "plist") && !(st.derived && src != "template") {
+			if st.source == src && (st.canonical() || src == "template" || src == "plist") && !st.derived {
 				owner = i
 				break
 			}
@@ -524,16 +524,18 @@ func twoSources(s *sources.Snapshot) []twoSource {
 				continue // disagreeing: conflicting-definition
 			}
 			f, _ := ownedFact(fact, policy, canon)
-			out = append(out, twoSource{service: svc, fact: fact, policy: policy, owner: f, canon: canon})
+			out = append(out, twoSource{service: svc, fact: fact, owner: f.Owner, canon: canon})
 		}
 	}
 	return out
 }
 
+// twoSource is a fact of a service that canon, the canonical statements
+// of it, all state alike; owner is the one that owns it.
 type twoSource struct {
-	service, fact, policy string
-	owner                 Fact
-	canon                 []statement
+	service, fact string
+	owner         Place
+	canon         []statement
 }
 
 // requiresValue shows a requires list as owners prints it.
