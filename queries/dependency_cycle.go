@@ -24,28 +24,13 @@ it in order, so the report stays short on large graphs. Break the cycle
 by dropping the requirement that is not real.`,
 	Example: `sanctum/runtime_catalog.yaml:12: error: services form a dependency cycle: a -> b -> a [dependency-cycle]`,
 	Run: func(p *Pass) {
-		g := p.Graph
-		for _, comp := range g.Components(graph.Requires) {
-			cyc := g.Cycle(comp[0], comp, graph.Requires)
-			if cyc == nil {
-				continue
-			}
+		reportCycles(p, graph.Requires, label, func(first *graph.Node, path string) (string, string) {
 			what := "services"
-			if node(g, cyc[0].From).Kind == graph.Unit {
+			if first.Kind == graph.Unit {
 				what = "units"
 			}
-			names := []string{label(node(g, cyc[0].From))}
-			var ev []graph.Evidence
-			for _, e := range cyc {
-				names = append(names, label(node(g, e.To)))
-				ev = append(ev, e.Evidence...)
-			}
-			msg := what + " form a dependency cycle: " + strings.Join(names, " -> ")
-			if len(comp) > len(cyc) {
-				msg += fmt.Sprintf(" (%d %s are in this tangle)", len(comp), what)
-			}
-			p.ReportAt(cyc[0].Evidence[0], comp[0], msg, ev...)
-		}
+			return what + " form a dependency cycle: " + path, what
+		})
 	},
 }
 
@@ -56,4 +41,32 @@ func label(n *graph.Node) string {
 		return n.Label
 	}
 	return n.Name
+}
+
+// reportCycles reports each strongly connected component of the kind
+// edges once, with one shortest cycle through it, at the cycle's first
+// edge: describe gives the message for the cycle's first node and its
+// path (the nodes as name shows them, joined by " -> ") and the plural
+// noun of the nodes, which a component larger than the cycle adds
+// ("(N units are in this tangle)").
+func reportCycles(p *Pass, kind graph.EdgeKind, name func(*graph.Node) string, describe func(first *graph.Node, path string) (msg, what string)) {
+	g := p.Graph
+	for _, comp := range g.Components(kind) {
+		cyc := g.Cycle(comp[0], comp, kind)
+		if cyc == nil {
+			continue
+		}
+		first := node(g, cyc[0].From)
+		names := []string{name(first)}
+		var ev []graph.Evidence
+		for _, e := range cyc {
+			names = append(names, name(node(g, e.To)))
+			ev = append(ev, e.Evidence...)
+		}
+		msg, what := describe(first, strings.Join(names, " -> "))
+		if len(comp) > len(cyc) {
+			msg += fmt.Sprintf(" (%d %s are in this tangle)", len(comp), what)
+		}
+		p.ReportAt(cyc[0].Evidence[0], comp[0], msg, ev...)
+	}
 }

@@ -1,6 +1,7 @@
 package queries
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
@@ -38,6 +39,11 @@ func node(g *graph.Graph, id string) *graph.Node {
 	}
 	return n
 }
+
+// auditedUnit reports whether n, a unit node, is defined by a unit file
+// of an audited directory (Origins holding "unit"), not only by a vendor
+// directory or by systemd itself.
+func auditedUnit(n *graph.Node) bool { return slices.Contains(n.Origins, "unit") }
 
 // link is an edge with both of its nodes.
 type link struct {

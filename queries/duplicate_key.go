@@ -1,9 +1,6 @@
 package queries
 
-import (
-	"github.com/driftmap/driftmap/graph"
-	"github.com/driftmap/driftmap/sources/record"
-)
+import "github.com/driftmap/driftmap/sources/record"
 
 // DuplicateKey reports keys repeated in one YAML mapping.
 var DuplicateKey = &Rule{
@@ -17,11 +14,5 @@ read the rest of the file normally, so the earlier value is silently
 ignored: whoever edits it changes nothing. The finding names both lines.
 Delete the copy you do not mean, or merge the two.`,
 	Example: `/Users/bert/.sanctum/instance.yaml:12: warning: duplicate key "voice_agent" (first defined at line 9); the last value is used, as Sanctum's own tools read the file [duplicate-key]`,
-	Run: func(p *Pass) {
-		for _, pr := range p.Problems {
-			if pr.Rule == record.DuplicateKey {
-				p.Report("", pr.Message, graph.Evidence{File: pr.File, Line: pr.Line, Key: pr.Key})
-			}
-		}
-	},
+	Run:     func(p *Pass) { reportProblems(p, record.DuplicateKey) },
 }

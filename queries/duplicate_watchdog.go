@@ -3,7 +3,6 @@ package queries
 import (
 	"fmt"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
@@ -68,7 +67,7 @@ func WatchdogHolders(g *graph.Graph, patterns []string) []WatchdogHolder {
 	var out []WatchdogHolder
 	runners := g.NodesOf(graph.Job)
 	for _, u := range g.NodesOf(graph.Unit) {
-		if slices.Contains(u.Origins, "unit") && path.Ext(u.Label) == ".service" {
+		if auditedUnit(u) && path.Ext(u.Label) == ".service" {
 			runners = append(runners, u)
 		}
 	}

@@ -3,6 +3,7 @@ package queries
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -127,20 +128,17 @@ Labels. A job that only one host defines is not compared.`,
 	Example: `mac,mini: job:com.sanctum.proxy: warning: runs ~/.sanctum/bin/proxy with different arguments on mac and mini (arguments_sha256 2c1f0d7e9a4b on mac, 9e3a51c0b7d2 on mini) [fleet-divergence]`,
 	Fleet: func(p *FleetPass) {
 		byID := map[string][]fleetJob{}
-		var ids []string
 		for _, r := range p.Reports {
 			for i, j := range r.Jobs {
-				if len(byID[j.ID]) == 0 {
-					ids = append(ids, j.ID)
-				}
-				if slices.ContainsFunc(byID[j.ID], func(s fleetJob) bool { return s.host == r.Host }) {
+				// The reports are sorted by host: an entry of this
+				// host for the job can only be the last one.
+				if hs := byID[j.ID]; len(hs) > 0 && hs[len(hs)-1].host == r.Host {
 					continue // listed twice in one report: the first counts
 				}
 				byID[j.ID] = append(byID[j.ID], fleetJob{r.Host, r.File, i, j})
 			}
 		}
-		slices.Sort(ids)
-		for _, id := range ids {
+		for _, id := range slices.Sorted(maps.Keys(byID)) {
 			for _, d := range divergences(byID[id]) {
 				a, b := d.odd, d.ref
 				if b.host < a.host {

@@ -1,9 +1,6 @@
 package queries
 
-import (
-	"github.com/driftmap/driftmap/graph"
-	"github.com/driftmap/driftmap/sources/record"
-)
+import "github.com/driftmap/driftmap/sources/record"
 
 // InvalidUnit reports units that systemd refuses to load as written.
 var InvalidUnit = &Rule{
@@ -20,11 +17,5 @@ relative path. systemd-analyze verify reports the same.
 Reset the list in the drop-in (an empty ExecStart= line before the new
 one), or fix the command.`,
 	Example: `/etc/systemd/system/api.service.d/10-cmd.conf:2: error: service api.service has more than one ExecStart= command, which only Type=oneshot allows: systemd refuses to load it (a drop-in must reset the list with an empty ExecStart= first) [invalid-unit]`,
-	Run: func(p *Pass) {
-		for _, pr := range p.Problems {
-			if pr.Rule == record.InvalidUnit {
-				p.Report("", pr.Message, graph.Evidence{File: pr.File, Line: pr.Line, Key: pr.Key})
-			}
-		}
-	},
+	Run:     func(p *Pass) { reportProblems(p, record.InvalidUnit) },
 }

@@ -74,7 +74,7 @@ func Jobs(snap *sources.Snapshot) []HostJob {
 		out = append(out, HostJob{ID: n.ID, Program: rootfs.HomeRelative(n.Program, home, "~"), ArgumentsSHA256: ArgumentsHash(digests)})
 	}
 	for _, n := range g.NodesOf(graph.Unit) {
-		if n.State != graph.Live || !slices.Contains(n.Origins, "unit") {
+		if n.State != graph.Live || !auditedUnit(n) {
 			continue
 		}
 		digests, _ := snap.UnitExec(n.ID)

@@ -29,18 +29,24 @@ func TestArgumentsHash(t *testing.T) {
 	if got, want := ArgumentsHash(nil), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"; got != want {
 		t.Errorf("ArgumentsHash(nil) = %s, want the SHA-256 of nothing %s", got, want)
 	}
-	var digests []string
-	for _, w := range []string{"/bin/echo", "a b", ""} {
-		sum := sha256.Sum256([]byte(w))
-		digests = append(digests, hex.EncodeToString(sum[:]))
-	}
-	if got, want := ArgumentsHash(digests), argsHash("/bin/echo", "a b", ""); got != want {
+	if got, want := ArgumentsHash(wordDigests("/bin/echo", "a b", "")), argsHash("/bin/echo", "a b", ""); got != want {
 		t.Errorf("ArgumentsHash = %s, want %s", got, want)
 	}
 	// Moving a word boundary changes the hash.
-	if argsHash("a b", "c") == argsHash("a", "b c") {
-		t.Error("argsHash does not tell word boundaries apart")
+	if ArgumentsHash(wordDigests("a b", "c")) == ArgumentsHash(wordDigests("a", "b c")) {
+		t.Error("ArgumentsHash does not tell word boundaries apart")
 	}
+}
+
+// wordDigests returns the hex SHA-256 digests of words, as
+// ArgumentsHash takes them.
+func wordDigests(words ...string) []string {
+	var digests []string
+	for _, w := range words {
+		sum := sha256.Sum256([]byte(w))
+		digests = append(digests, hex.EncodeToString(sum[:]))
+	}
+	return digests
 }
 
 // TestJobs lists a live launchd job and an audited systemd unit (its

@@ -1,11 +1,6 @@
 package queries
 
-import (
-	"fmt"
-	"strings"
-
-	"github.com/driftmap/driftmap/graph"
-)
+import "github.com/driftmap/driftmap/graph"
 
 // OrderingCycle reports After=/Before= orderings that form a cycle.
 var OrderingCycle = &Rule{
@@ -24,23 +19,9 @@ shortest path through it.
 Remove the ordering that is not real.`,
 	Example: `/etc/systemd/system/a.service:3: warning: units are ordered in a cycle: a.service -> b.service -> a.service (each starts after the next) [ordering-cycle]`,
 	Run: func(p *Pass) {
-		g := p.Graph
-		for _, comp := range g.Components(graph.After) {
-			cyc := g.Cycle(comp[0], comp, graph.After)
-			if cyc == nil {
-				continue
-			}
-			names := []string{node(g, cyc[0].From).Label}
-			var ev []graph.Evidence
-			for _, e := range cyc {
-				names = append(names, node(g, e.To).Label)
-				ev = append(ev, e.Evidence...)
-			}
-			msg := "units are ordered in a cycle: " + strings.Join(names, " -> ") + " (each starts after the next)"
-			if len(comp) > len(cyc) {
-				msg += fmt.Sprintf(" (%d units are in this tangle)", len(comp))
-			}
-			p.ReportAt(cyc[0].Evidence[0], comp[0], msg, ev...)
-		}
+		name := func(n *graph.Node) string { return n.Label }
+		reportCycles(p, graph.After, name, func(_ *graph.Node, path string) (string, string) {
+			return "units are ordered in a cycle: " + path + " (each starts after the next)", "units"
+		})
 	},
 }

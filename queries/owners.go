@@ -1,7 +1,6 @@
 package queries
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"regexp"
@@ -195,7 +194,7 @@ func ownedFact(fact, policy string, sts []statement) (Fact, bool) {
 	owner := -1
 	for _, src := range ownerOrder(fact, policy) {
 		for i, st := range sts {
-			if st.source == src && (st.canonical() || src == "template" || src == "plist") && !(st.derived && src != "template") {
+			if st.source == src && (st.canonical() || src == "template" || src == "plist") && !st.derived {
 				owner = i
 				break
 			}
@@ -241,9 +240,22 @@ func place(ev graph.Evidence, key string) Place {
 }
 
 // collectStatements gathers, for every service, who states each fact:
-// instance.yaml, the catalog, driftmap.yaml's services, the manifest,
-// the job's plist, and the template that generates the plist.
+// instance.yaml, the catalog, driftmap.yaml's services (see
+// canonicalStatements), the manifest, the job's plist, and the template
+// that generates the plist.
 func collectStatements(s *sources.Snapshot) *statements {
+	st := canonicalStatements(s)
+	manifestStatements(s, st)
+	jobStatements(s, st)
+	return st
+}
+
+// canonicalStatements gathers the statements of the canonical inputs a
+// person keeps by hand: the catalog, driftmap.yaml's services and
+// instance.yaml (not the manifests, hand-registered or not). It renders
+// nothing and reads no plist, so two-sources, which needs no more, runs
+// it alone.
+func canonicalStatements(s *sources.Snapshot) *statements {
 	st := &statements{of: map[string]map[string][]statement{}, uncatalogued: map[string]bool{}}
 	catalogued := map[string]bool{}
 	entry := func(e sanctum.CatalogEntry, source string) {
@@ -292,6 +304,13 @@ func collectStatements(s *sources.Snapshot) *statements {
 			}
 		}
 	}
+	return st
+}
+
+// manifestStatements adds the manifests' statements to st: derived when
+// render writes the manifest, hand when a hand-registered manifest is
+// all that defines its service.
+func manifestStatements(s *sources.Snapshot, st *statements) {
 	rendered := map[string]bool{}
 	for _, d := range render.Desired(s) {
 		rendered[d.Service] = true
@@ -319,6 +338,11 @@ func collectStatements(s *sources.Snapshot) *statements {
 			st.add(svc, FactLaunchAgent, mk(m.LaunchAgent.Evidence, "launchagent", m.LaunchAgent.Name))
 		}
 	}
+}
+
+// jobStatements adds to st what the plist of each service's job states,
+// and the template that generates the plist (see jobFacts).
+func jobStatements(s *sources.Snapshot, st *statements) {
 	generated := map[string]artifact.Result{} // plist -> the artifact that generates it
 	for _, a := range s.Artifacts {
 		if a.Spec.Kind == sanctum.ArtifactTemplate {
@@ -347,7 +371,6 @@ func collectStatements(s *sources.Snapshot) *statements {
 			jobFacts(st, sn.Name, job, gen, a)
 		}
 	}
-	return st
 }
 
 // jobFacts adds what a job's plist states of its program, arguments and
@@ -479,10 +502,12 @@ func logsValue(logs map[string]string) string {
 
 // twoSources lists, for the two-sources rule, the facts stated by hand
 // in more than one canonical source with one value: the owner and the
-// redundant statements, under the policy in force.
+// redundant statements, under the policy in force, by service. They
+// need no finer sort: CheckBaseline sorts every finding, and no two of
+// these compare equal (the message names the service and the fact).
 func twoSources(s *sources.Snapshot) []twoSource {
 	policy := s.Layout.Truth()
-	st := collectStatements(s)
+	st := canonicalStatements(s) // the statements it keeps are canonical ones, never a manifest's
 	var out []twoSource
 	for _, svc := range slices.Sorted(maps.Keys(st.of)) {
 		for _, fact := range []string{FactPort, FactRequires, FactLaunchAgent, FactRole} {
@@ -499,19 +524,18 @@ func twoSources(s *sources.Snapshot) []twoSource {
 				continue // disagreeing: conflicting-definition
 			}
 			f, _ := ownedFact(fact, policy, canon)
-			out = append(out, twoSource{service: svc, fact: fact, policy: policy, owner: f, canon: canon})
+			out = append(out, twoSource{service: svc, fact: fact, owner: f.Owner, canon: canon})
 		}
 	}
-	slices.SortFunc(out, func(a, b twoSource) int {
-		return cmp.Or(cmp.Compare(a.service, b.service), cmp.Compare(a.fact, b.fact))
-	})
 	return out
 }
 
+// twoSource is a fact of a service that canon, the canonical statements
+// of it, all state alike; owner is the one that owns it.
 type twoSource struct {
-	service, fact, policy string
-	owner                 Fact
-	canon                 []statement
+	service, fact string
+	owner         Place
+	canon         []statement
 }
 
 // requiresValue shows a requires list as owners prints it.

@@ -16,12 +16,17 @@ everything else; whatever the broken file would have contributed is
 missing from the graph, so fix it first. (A YAML key repeated in one
 mapping is not a parse error: see duplicate-key.)`,
 	Example: `/Users/bert/Library/LaunchAgents/com.sanctum.proxy.plist:9: error: ProgramArguments must be an array of strings, found a string [parse-error]`,
-	Run: func(p *Pass) {
-		for _, pr := range p.Problems {
-			if pr.Rule != "" {
-				continue // reported by the rule it names (duplicate-key)
-			}
+	// A problem that names a rule is that rule's (duplicate-key,
+	// invalid-unit); parse-error reports those that name none.
+	Run: func(p *Pass) { reportProblems(p, "") },
+}
+
+// reportProblems reports, without a subject, each of the snapshot's
+// problems whose Rule is rule, at its file and line.
+func reportProblems(p *Pass, rule string) {
+	for _, pr := range p.Problems {
+		if pr.Rule == rule {
 			p.Report("", pr.Message, graph.Evidence{File: pr.File, Line: pr.Line, Key: pr.Key})
 		}
-	},
+	}
 }

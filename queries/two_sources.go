@@ -26,19 +26,20 @@ finding is conflicting-definition instead. driftmap owners shows every
 fact of a service with its owner and copies.`,
 	Example: `sanctum/runtime_catalog.yaml:7: info: port of voice-agent is stated in /Users/bert/.sanctum/instance.yaml:19 and sanctum/runtime_catalog.yaml:7; under truth: instance the catalog copy is redundant; remove it or make it derived [two-sources]`,
 	Run: func(p *Pass) {
+		policy := p.Layout.Truth()
 		for _, ts := range twoSources(p.Snapshot) {
 			var where []string
 			var redundant []string
 			var ev []graph.Evidence
 			var at graph.Evidence
-			where = append(where, describePlace(ts.owner.Owner))
+			where = append(where, describePlace(ts.owner))
 			for _, x := range ts.canon {
-				if x.place != ts.owner.Owner {
+				if x.place != ts.owner {
 					where = append(where, describePlace(x.place))
 				}
 				e := graph.Evidence{File: x.place.File, Line: x.place.Line, Key: x.place.Key}
 				ev = append(ev, e)
-				if x.place != ts.owner.Owner {
+				if x.place != ts.owner {
 					redundant = append(redundant, sourceName(x.source))
 					if at.File == "" {
 						at = e
@@ -46,7 +47,7 @@ fact of a service with its owner and copies.`,
 				}
 			}
 			msg := fmt.Sprintf("%s of %s is stated in %s; under truth: %s the %s copy is redundant; remove it or make it derived",
-				ts.fact, ts.service, list(where), ts.policy, strings.Join(redundant, " and "))
+				ts.fact, ts.service, list(where), policy, strings.Join(redundant, " and "))
 			p.ReportAt(at, graph.ID(graph.Service, ts.service), msg, ev...)
 		}
 	},

@@ -3,7 +3,6 @@ package queries
 import (
 	"fmt"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/driftmap/driftmap/graph"
@@ -68,7 +67,7 @@ func unmanagedUnits(p *Pass) {
 		tied[e.To] = tied[e.To] || claimed[e.From]
 	}
 	for _, u := range g.NodesOf(graph.Unit) {
-		if u.State != graph.Live || !slices.Contains(u.Origins, "unit") || claimed[u.ID] || tied[u.ID] {
+		if u.State != graph.Live || !auditedUnit(u) || claimed[u.ID] || tied[u.ID] {
 			continue
 		}
 		switch path.Ext(u.Label) {

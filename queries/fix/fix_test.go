@@ -3,6 +3,7 @@ package fix_test
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -226,6 +227,44 @@ func TestRenamedReferenceDiff(t *testing.T) {
 		return
 	}
 	t.Error("no renamed-reference entry")
+}
+
+// TestUnitWording: the findings about systemd units that have no unit
+// subject get the words for units: an invalid unit (no subject) and a
+// catalog service whose systemd_unit is missing (the service's subject),
+// not the launchd wording of missing-job.
+func TestUnitWording(t *testing.T) {
+	dir := t.TempDir()
+	root, ws := filepath.Join(dir, "root"), filepath.Join(dir, "workspace")
+	for path, data := range map[string]string{
+		filepath.Join(root, "etc/systemd/system/api.service"): "[Service]\nExecStart=/bin/true\nExecStart=/bin/false\n",
+		filepath.Join(ws, "sanctum/runtime_catalog.yaml"):     "version: 1\nservices:\n  ghost: {systemd_unit: ghost.service}\n",
+	} {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, _ := plan(t, root, ws, fix.Options{})
+	want := map[string]string{
+		"invalid-unit": "systemd refuses the unit: reset the list with an empty ExecStart= before the new one, or fix the command",
+		"missing-job":  "the unit of an enabled service is not there or is masked: install or unmask it, or disable the service",
+	}
+	for _, m := range p.Manual {
+		w, ok := want[m.Finding.Rule]
+		if !ok {
+			continue
+		}
+		delete(want, m.Finding.Rule)
+		if m.Why != w {
+			t.Errorf("%s: why = %q, want %q", m.Finding.Rule, m.Why, w)
+		}
+	}
+	for rule := range want {
+		t.Errorf("no %s entry needs a person", rule)
+	}
 }
 
 func TestReadPlan(t *testing.T) {

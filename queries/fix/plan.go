@@ -176,7 +176,7 @@ func (pl *planner) round(findings []queries.Finding) (bool, error) {
 		rem, ok := remedies[rule]
 		if !ok || (len(pl.only) > 0 && !pl.only[rule]) {
 			for _, f := range fs {
-				pl.leave(f, noRemedy(rule, f.Subject, ok))
+				pl.leave(f, noRemedy(f, ok))
 			}
 			continue
 		}
@@ -192,21 +192,40 @@ func (pl *planner) round(findings []queries.Finding) (bool, error) {
 	return len(pl.steps) > before, nil
 }
 
-// noRemedy says why a rule's findings are left to a person; subject is
-// the finding's (a systemd unit's findings have their own words).
-func noRemedy(rule, subject string, hasRemedy bool) string {
+// noRemedy says why finding f is left to a person; hasRemedy says its
+// rule has a remedy --only did not ask for. A systemd unit's findings
+// have their own words (unitFinding).
+func noRemedy(f queries.Finding, hasRemedy bool) string {
 	if hasRemedy {
 		return "not asked for: --only names other rules"
 	}
-	if strings.HasPrefix(subject, "unit:") {
-		if why, ok := unitDecisions[rule]; ok {
+	if unitFinding(f) {
+		if why, ok := unitDecisions[f.Rule]; ok {
 			return why
 		}
 	}
-	if why, ok := decisions[rule]; ok {
+	if why, ok := decisions[f.Rule]; ok {
 		return why
 	}
 	return "no safe remedy: it needs a decision driftmap cannot make"
+}
+
+// unitFinding reports whether f is about a systemd unit: its subject is
+// the unit, or, for missing-job (whose subject is the service), the
+// reference it reports is the catalog's systemd_unit, not a
+// launchagent.
+func unitFinding(f queries.Finding) bool {
+	if strings.HasPrefix(f.Subject, "unit:") {
+		return true
+	}
+	if f.Rule == "missing-job" {
+		for _, ev := range f.Evidence {
+			if ev.Key == "systemd_unit" || strings.HasSuffix(ev.Key, ".systemd_unit") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // decisions says, for the rules without a remedy, what a person decides.
@@ -225,13 +244,15 @@ var decisions = map[string]string{
 	"missing-job":            "the job of an enabled service is not installed: install it (or its template), or disable the service",
 	"parse-error":            "the file cannot be read as it is: correct it by hand",
 	"duplicate-key":          "a key is written twice: remove the one that is not meant, by hand",
+	"invalid-unit":           "systemd refuses the unit: reset the list with an empty ExecStart= before the new one, or fix the command",
 	"hand-registered":        "add the service to the catalog to make it canonical, or keep it registered by hand (and ignore this in driftmap.yaml)",
 	"unmapped-placeholder":   "map the placeholder to an instance.yaml path under placeholders: in driftmap.yaml",
 }
 
-// unitDecisions says, for the findings about systemd units, what a
-// person decides: driftmap fix never edits a unit file or runs
-// systemctl.
+// unitDecisions says, for the findings about systemd units
+// (unitFinding), what a person decides: driftmap fix never edits a unit
+// file or runs systemctl. invalid-unit's findings have no subject, so
+// its words are in decisions.
 var unitDecisions = map[string]string{
 	"unknown-dependency": "no unit file defines the required unit: install the package or unit that provides it, correct the name, or drop the requirement",
 	"dependency-cycle":   "units require each other in a cycle: decide which requirement to drop",
@@ -239,7 +260,6 @@ var unitDecisions = map[string]string{
 	"missing-trigger":    "restore the unit it starts, point Unit= (or Service=) at the right one, or disable and remove the trigger",
 	"ordering-cycle":     "decide which After=/Before= is not real and remove it",
 	"dropin-override":    "nothing to do if the override is meant; if it is stale, remove the drop-in's line and run systemctl daemon-reload",
-	"invalid-unit":       "systemd refuses the unit: reset the list with an empty ExecStart= before the new one, or fix the command",
 	"unmanaged":          "nothing claims this unit: add systemd_unit to its catalog entry, or disable and remove it if it is obsolete",
 	"missing-job":        "the unit of an enabled service is not there or is masked: install or unmask it, or disable the service",
 }

@@ -41,9 +41,6 @@ func conventionLabel(g *graph.Graph, svc string) string {
 // enabled instance.yaml service the catalog does not list gets none
 // (see Uncatalogued).
 func Desired(s *sources.Snapshot) []DesiredManifest {
-	if s.Layout.Truth() == sanctum.TruthCatalog {
-		return desiredByCatalog(s)
-	}
 	if s.Catalog == nil || s.Instance == nil {
 		return nil // without both canonical inputs there is nothing to render from
 	}
@@ -51,6 +48,55 @@ func Desired(s *sources.Snapshot) []DesiredManifest {
 	if !ok {
 		return nil
 	}
+	m := &manifests{s: s, dir: dir, seen: map[string]bool{}}
+	if s.Layout.Truth() == sanctum.TruthCatalog {
+		m.catalogPort = true
+		m.byCatalog()
+	} else {
+		m.byInstance()
+	}
+	slices.SortFunc(m.out, func(a, b DesiredManifest) int { return strings.Compare(a.Service, b.Service) })
+	return m.out
+}
+
+// manifests builds the manifests Desired returns.
+type manifests struct {
+	s           *sources.Snapshot
+	dir         string // the manifests directory, in the root
+	catalogPort bool   // the catalog's port wins over instance.yaml's (truth: catalog)
+	seen        map[string]bool
+	out         []DesiredManifest
+}
+
+// add adds the manifest of svc, from its catalog entry e and its
+// instance.yaml service is (either may be nil).
+func (m *manifests) add(svc string, e *sanctum.CatalogEntry, is *sanctum.InstanceService) {
+	s := m.s
+	m.seen[svc] = true
+	d := DesiredManifest{Service: svc, File: path.Join(m.dir, svc+".yaml")}
+	if e != nil {
+		d.Port = e.Port
+		d.Requires = s.CanonicalNames(e.Requires)
+		d.GeneratedFrom = append(d.GeneratedFrom, s.Layout.Catalog)
+		if e.LaunchAgent != nil {
+			d.LaunchAgent = e.LaunchAgent.Name
+		}
+	}
+	if d.LaunchAgent == "" {
+		d.LaunchAgent = conventionLabel(s.Graph, svc)
+	}
+	if is != nil {
+		if is.Port != 0 && (d.Port == 0 || !m.catalogPort) {
+			d.Port = is.Port // under truth: catalog, the catalog owns only what it states
+		}
+		d.GeneratedFrom = append(d.GeneratedFrom, s.Layout.Instance)
+	}
+	m.out = append(m.out, d)
+}
+
+// byInstance adds the manifests of truth: instance.
+func (m *manifests) byInstance() {
+	s := m.s
 	entries := map[string]*sanctum.CatalogEntry{} // service -> its first catalog entry
 	for i := range s.Catalog.Entries {
 		e := &s.Catalog.Entries[i]
@@ -62,59 +108,27 @@ func Desired(s *sources.Snapshot) []DesiredManifest {
 		n, ok := s.Graph.Node(graph.ID(graph.Service, svc))
 		return ok && n.State == graph.Enabled
 	}
-	var out []DesiredManifest
-	seen := map[string]bool{}
-	add := func(svc string, e *sanctum.CatalogEntry, is *sanctum.InstanceService) {
-		seen[svc] = true
-		d := DesiredManifest{Service: svc, File: path.Join(dir, svc+".yaml")}
-		if e != nil {
-			d.Port = e.Port
-			d.Requires = s.CanonicalNames(e.Requires)
-			d.GeneratedFrom = append(d.GeneratedFrom, s.Layout.Catalog)
-			if e.LaunchAgent != nil {
-				d.LaunchAgent = e.LaunchAgent.Name
-			}
-		}
-		if d.LaunchAgent == "" {
-			d.LaunchAgent = conventionLabel(s.Graph, svc)
-		}
-		if is != nil {
-			if is.Port != 0 {
-				d.Port = is.Port
-			}
-			d.GeneratedFrom = append(d.GeneratedFrom, s.Layout.Instance)
-		}
-		out = append(out, d)
-	}
 	for i := range s.Instance.Services {
 		is := &s.Instance.Services[i]
 		svc := s.InstanceService(is.Key)
-		if !is.Enabled || seen[svc] || !enabled(svc) {
+		if !is.Enabled || m.seen[svc] || !enabled(svc) {
 			continue
 		}
-		add(svc, entries[svc], is)
+		m.add(svc, entries[svc], is)
 	}
 	for i := range s.Catalog.Entries {
 		e := &s.Catalog.Entries[i]
 		svc := s.ServiceName(e.Name)
-		if e.Section != sanctum.SectionAuxiliary || seen[svc] || entries[svc] != e || !enabled(svc) {
+		if e.Section != sanctum.SectionAuxiliary || m.seen[svc] || entries[svc] != e || !enabled(svc) {
 			continue
 		}
-		add(svc, e, nil)
+		m.add(svc, e, nil)
 	}
-	slices.SortFunc(out, func(a, b DesiredManifest) int { return strings.Compare(a.Service, b.Service) })
-	return out
 }
 
-// desiredByCatalog is Desired under truth: catalog.
-func desiredByCatalog(s *sources.Snapshot) []DesiredManifest {
-	if s.Catalog == nil || s.Instance == nil {
-		return nil
-	}
-	dir, ok := s.Layout.InRoot(s.Layout.Manifests)
-	if !ok {
-		return nil
-	}
+// byCatalog adds the manifests of truth: catalog.
+func (m *manifests) byCatalog() {
+	s := m.s
 	instance := map[string]*sanctum.InstanceService{}
 	for i := range s.Instance.Services {
 		is := &s.Instance.Services[i]
@@ -122,33 +136,15 @@ func desiredByCatalog(s *sources.Snapshot) []DesiredManifest {
 			instance[svc] = is
 		}
 	}
-	var out []DesiredManifest
-	seen := map[string]bool{}
 	for i := range s.Catalog.Entries {
 		e := &s.Catalog.Entries[i]
 		svc := s.ServiceName(e.Name)
 		is := instance[svc]
-		if seen[svc] || is != nil && !is.Enabled || e.Enabled != nil && !*e.Enabled {
+		if m.seen[svc] || is != nil && !is.Enabled || e.Enabled != nil && !*e.Enabled {
 			continue
 		}
-		seen[svc] = true
-		d := DesiredManifest{Service: svc, File: path.Join(dir, svc+".yaml"), Port: e.Port,
-			Requires: s.CanonicalNames(e.Requires), GeneratedFrom: []string{s.Layout.Catalog}}
-		if e.LaunchAgent != nil {
-			d.LaunchAgent = e.LaunchAgent.Name
-		} else {
-			d.LaunchAgent = conventionLabel(s.Graph, svc)
-		}
-		if is != nil {
-			if d.Port == 0 {
-				d.Port = is.Port // the catalog owns only what it states
-			}
-			d.GeneratedFrom = append(d.GeneratedFrom, s.Layout.Instance)
-		}
-		out = append(out, d)
+		m.add(svc, e, is)
 	}
-	slices.SortFunc(out, func(a, b DesiredManifest) int { return strings.Compare(a.Service, b.Service) })
-	return out
 }
 
 // Uncatalogued returns, under truth: catalog, the services instance.yaml
