@@ -151,7 +151,7 @@ var (
 		format[OwnersFormatter]{"json", func(Options) OwnersFormatter { return jsonFormatter{} }},
 	)
 	fleetFormats = newRegistry(
-		format[FleetFormatter]{"text", func(o Options) FleetFormatter { return textFormatter{color: o.Color} }},
+		format[FleetFormatter]{"text", func(Options) FleetFormatter { return textFormatter{} }},
 		format[FleetFormatter]{"json", func(Options) FleetFormatter { return jsonFormatter{} }},
 		format[FleetFormatter]{"html", func(Options) FleetFormatter { return htmlFormatter{} }},
 	)
