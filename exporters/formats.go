@@ -201,6 +201,9 @@ func WhyFormats() []string { return whyFormats.names() }
 // MapFormats returns the names Map accepts, sorted.
 func MapFormats() []string { return mapFormats.names() }
 
+// OwnersFormats returns the names Owners accepts, sorted.
+func OwnersFormats() []string { return ownersFormats.names() }
+
 // FleetFormats returns the names Fleet accepts, sorted.
 func FleetFormats() []string { return fleetFormats.names() }
 
