@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/driftmap/driftmap/graph"
@@ -51,6 +49,7 @@ type Report struct {
 	// it and lists Jobs (see queries.Jobs), for `driftmap fleet`. Empty,
 	// the report is as without --host. Other formats ignore both.
 	Host string
+	// Jobs are the host's jobs sorted by ID, as queries.Jobs returns them.
 	Jobs []queries.HostJob
 }
 
@@ -98,11 +97,7 @@ func (f textFormatter) severity(s queries.Severity) string {
 func (f textFormatter) FormatCheck(w io.Writer, r *Report) error {
 	var b bytes.Buffer
 	for _, fd := range r.Findings {
-		if loc := findingLocation(fd); loc != "" {
-			b.WriteString(text(loc))
-			b.WriteString(": ")
-		}
-		fmt.Fprintf(&b, "%s: %s [%s]\n", f.severity(fd.Severity), text(fd.Message), text(fd.Rule))
+		f.writeFinding(&b, fd)
 	}
 	if len(r.Findings) > 0 {
 		b.WriteString("\n")
@@ -111,6 +106,20 @@ func (f textFormatter) FormatCheck(w io.Writer, r *Report) error {
 	b.WriteString("\n")
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// writeFinding writes the text line of one finding:
+//
+//	file:line: severity: message [rule]
+//
+// without "file:line: " when the finding has no location. Each value goes
+// through text.
+func (f textFormatter) writeFinding(b *bytes.Buffer, fd queries.Finding) {
+	if loc := findingLocation(fd); loc != "" {
+		b.WriteString(text(loc))
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(b, "%s: %s [%s]\n", f.severity(fd.Severity), text(fd.Message), text(fd.Rule))
 }
 
 // findingLocation is "file:line", "file" when the line is unknown, or the
@@ -127,10 +136,20 @@ func (r *Report) summaryLine() string {
 	return summaryLine(queries.Summarize(r.Findings), r.Ignored, r.Baselined, r.Graph)
 }
 
-// summaryLine is "N errors, N warnings, N info in G nodes, E edges", with
-// ", N ignored" after the info count when the ignore list left any out,
-// and ", N baselined" when the baseline did.
+// summaryLine is "N errors, N warnings, N info in G nodes, E edges", the
+// counts as countsLine writes them.
 func summaryLine(s queries.Summary, ignored, baselined int, g *graph.Graph) string {
+	nodes, edges := 0, 0
+	if g != nil {
+		nodes, edges = len(g.Nodes()), len(g.Edges())
+	}
+	return countsLine(s, ignored, baselined) + " in " + plural(nodes, "node", "nodes") + ", " + plural(edges, "edge", "edges")
+}
+
+// countsLine is "N errors, N warnings, N info", with ", N ignored" after
+// the info count when the ignore list left any out, and ", N baselined"
+// when the baseline did: the start of check's and fleet's summary lines.
+func countsLine(s queries.Summary, ignored, baselined int) string {
 	line := plural(s.Errors, "error", "errors") + ", " +
 		plural(s.Warnings, "warning", "warnings") + ", " +
 		strconv.Itoa(s.Infos) + " info"
@@ -140,11 +159,7 @@ func summaryLine(s queries.Summary, ignored, baselined int, g *graph.Graph) stri
 	if baselined > 0 {
 		line += ", " + strconv.Itoa(baselined) + " baselined"
 	}
-	nodes, edges := 0, 0
-	if g != nil {
-		nodes, edges = len(g.Nodes()), len(g.Edges())
-	}
-	return line + " in " + plural(nodes, "node", "nodes") + ", " + plural(edges, "edge", "edges")
+	return line
 }
 
 // plural returns "1 thing" or "n things".
@@ -185,6 +200,19 @@ type findingJSON struct {
 	Evidence []evidenceJSON   `json:"evidence"`
 }
 
+// toFindingJSON converts a finding for the json format.
+func toFindingJSON(fd queries.Finding) findingJSON {
+	return findingJSON{
+		Rule:     fd.Rule,
+		Severity: fd.Severity,
+		Subject:  fd.Subject,
+		Message:  fd.Message,
+		File:     fd.File,
+		Line:     fd.Line,
+		Evidence: toEvidenceJSON(fd.Evidence),
+	}
+}
+
 // FormatCheck writes the report as a CheckSchema document.
 func (jsonFormatter) FormatCheck(w io.Writer, r *Report) error {
 	g := r.graphOf()
@@ -198,23 +226,16 @@ func (jsonFormatter) FormatCheck(w io.Writer, r *Report) error {
 		Findings: make([]findingJSON, 0, len(r.Findings)),
 	}
 	for _, fd := range r.Findings {
-		doc.Findings = append(doc.Findings, findingJSON{
-			Rule:     fd.Rule,
-			Severity: fd.Severity,
-			Subject:  fd.Subject,
-			Message:  fd.Message,
-			File:     fd.File,
-			Line:     fd.Line,
-			Evidence: toEvidenceJSON(fd.Evidence),
-		})
+		doc.Findings = append(doc.Findings, toFindingJSON(fd))
 	}
 	if r.Host != "" {
 		doc.Host = r.Host
-		jobs := slices.Clone(r.Jobs)
+		// r.Jobs arrive sorted by ID (queries.Jobs sorts them); only an
+		// empty list needs making an array.
+		jobs := r.Jobs
 		if jobs == nil {
 			jobs = []queries.HostJob{}
 		}
-		slices.SortFunc(jobs, func(a, b queries.HostJob) int { return strings.Compare(a.ID, b.ID) })
 		doc.Jobs = &jobs
 	}
 	return writeJSON(w, doc)

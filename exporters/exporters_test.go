@@ -169,6 +169,8 @@ func TestLookup(t *testing.T) {
 		{"impact", ImpactFormats(), []string{"json", "text"}, func(n string) (any, error) { return Impact(n) }},
 		{"why", WhyFormats(), []string{"json", "text"}, func(n string) (any, error) { return Why(n) }},
 		{"render", RenderFormats(), []string{"text"}, func(n string) (any, error) { return Render(n) }},
+		{"owners", OwnersFormats(), []string{"json", "text"}, func(n string) (any, error) { return Owners(n) }},
+		{"fleet", FleetFormats(), []string{"html", "json", "text"}, func(n string) (any, error) { return Fleet(n) }},
 	} {
 		if !slices.Equal(tt.names, tt.want) {
 			t.Errorf("%s formats = %v, want %v", tt.doc, tt.names, tt.want)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/driftmap/driftmap/queries"
 )
@@ -34,14 +33,7 @@ func fleetCounts(f *queries.Fleet) (s queries.Summary, ignored, baselined, nodes
 // with the ignored and baselined counts as check's summary has them.
 func fleetSummaryLine(f *queries.Fleet) string {
 	s, ignored, baselined, _, _ := fleetCounts(f)
-	line := plural(s.Errors, "error", "errors") + ", " + plural(s.Warnings, "warning", "warnings") + ", " + strconv.Itoa(s.Infos) + " info"
-	if ignored > 0 {
-		line += ", " + strconv.Itoa(ignored) + " ignored"
-	}
-	if baselined > 0 {
-		line += ", " + strconv.Itoa(baselined) + " baselined"
-	}
-	return line + " across " + plural(len(f.Hosts), "host", "hosts")
+	return countsLine(s, ignored, baselined) + " across " + plural(len(f.Hosts), "host", "hosts")
 }
 
 // FormatFleet prints one line per finding as check's text does, each
@@ -54,10 +46,7 @@ func (t textFormatter) FormatFleet(w io.Writer, f *queries.Fleet) error {
 	var b bytes.Buffer
 	for _, fd := range f.Findings {
 		b.WriteString(text(fd.Host) + ": ")
-		if loc := findingLocation(fd.Finding); loc != "" {
-			b.WriteString(text(loc) + ": ")
-		}
-		fmt.Fprintf(&b, "%s: %s [%s]\n", t.severity(fd.Severity), text(fd.Message), text(fd.Rule))
+		t.writeFinding(&b, fd.Finding)
 	}
 	if len(f.Findings) > 0 {
 		b.WriteString("\n")
@@ -112,10 +101,7 @@ func (jsonFormatter) FormatFleet(w io.Writer, f *queries.Fleet) error {
 		doc.Hosts = append(doc.Hosts, hostSummaryJSON{Host: h.Host, Errors: h.Errors, Warnings: h.Warnings, Infos: h.Infos})
 	}
 	for _, fd := range f.Findings {
-		doc.Findings = append(doc.Findings, fleetFindingJSON{Host: fd.Host, findingJSON: findingJSON{
-			Rule: fd.Rule, Severity: fd.Severity, Subject: fd.Subject, Message: fd.Message,
-			File: fd.File, Line: fd.Line, Evidence: toEvidenceJSON(fd.Evidence),
-		}})
+		doc.Findings = append(doc.Findings, fleetFindingJSON{Host: fd.Host, findingJSON: toFindingJSON(fd.Finding)})
 	}
 	return writeJSON(w, doc)
 }
@@ -147,13 +133,7 @@ func (htmlFormatter) FormatFleet(w io.Writer, f *queries.Fleet) error {
 		sev := fd.Severity.String()
 		fmt.Fprintf(&b, "<tr data-severity=\"%s\" data-host=\"%s\"><td>%s</td><td class=\"dm-sev dm-%s\">%s</td><td>%s</td><td class=\"dm-loc\">%s</td><td><span class=\"dm-msg\">%s</span>",
 			sev, htmlText(fd.Host), htmlText(fd.Host), sev, sev, htmlText(fd.Rule), htmlText(findingLocation(fd.Finding)), htmlText(fd.Message))
-		if len(fd.Evidence) > 0 {
-			fmt.Fprintf(&b, "<details><summary>evidence (%d)</summary><ul>", len(fd.Evidence))
-			for _, e := range fd.Evidence {
-				b.WriteString("<li>" + htmlEvidence(e) + "</li>")
-			}
-			b.WriteString("</ul></details>")
-		}
+		writeHTMLEvidence(&b, fd.Evidence)
 		b.WriteString("</td></tr>\n")
 	}
 	b.WriteString("</tbody>\n</table>\n</main>\n</body>\n</html>\n")

@@ -151,7 +151,7 @@ var (
 		format[OwnersFormatter]{"json", func(Options) OwnersFormatter { return jsonFormatter{} }},
 	)
 	fleetFormats = newRegistry(
-		format[FleetFormatter]{"text", func(o Options) FleetFormatter { return textFormatter{color: o.Color} }},
+		format[FleetFormatter]{"text", func(Options) FleetFormatter { return textFormatter{} }},
 		format[FleetFormatter]{"json", func(Options) FleetFormatter { return jsonFormatter{} }},
 		format[FleetFormatter]{"html", func(Options) FleetFormatter { return htmlFormatter{} }},
 	)
@@ -200,6 +200,9 @@ func WhyFormats() []string { return whyFormats.names() }
 
 // MapFormats returns the names Map accepts, sorted.
 func MapFormats() []string { return mapFormats.names() }
+
+// OwnersFormats returns the names Owners accepts, sorted.
+func OwnersFormats() []string { return ownersFormats.names() }
 
 // FleetFormats returns the names Fleet accepts, sorted.
 func FleetFormats() []string { return fleetFormats.names() }

@@ -218,13 +218,7 @@ func writeHTMLFindings(b *bytes.Buffer, fs []queries.Finding) {
 		fmt.Fprintf(b, "<tr data-severity=\"%s\" data-rule=\"%s\" data-subject=\"%s\">", sev, htmlText(f.Rule), subject)
 		fmt.Fprintf(b, "<td class=\"dm-sev dm-%s\">%s</td><td>%s</td><td class=\"dm-loc\">%s</td><td><span class=\"dm-msg\">%s</span>",
 			sev, sev, htmlText(f.Rule), htmlText(findingLocation(f)), htmlText(f.Message))
-		if len(f.Evidence) > 0 {
-			fmt.Fprintf(b, "<details><summary>evidence (%d)</summary><ul>", len(f.Evidence))
-			for _, e := range f.Evidence {
-				b.WriteString("<li>" + htmlEvidence(e) + "</li>")
-			}
-			b.WriteString("</ul></details>")
-		}
+		writeHTMLEvidence(b, f.Evidence)
 		b.WriteString("</td><td>")
 		if f.Subject != "" {
 			fmt.Fprintf(b, "<button type=\"button\" class=\"dm-node-link\" data-node=\"%s\">%s</button>", subject, subject)
@@ -235,4 +229,17 @@ func writeHTMLFindings(b *bytes.Buffer, fs []queries.Finding) {
 		b.WriteString("<tr id=\"dm-none-shown\" hidden><td colspan=\"5\">No finding matches the filters.</td></tr>\n")
 	}
 	b.WriteString("</tbody>\n</table>\n")
+}
+
+// writeHTMLEvidence writes a finding's evidence as a closed <details>
+// list, each piece through htmlEvidence; nothing when there is none.
+func writeHTMLEvidence(b *bytes.Buffer, ev []graph.Evidence) {
+	if len(ev) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "<details><summary>evidence (%d)</summary><ul>", len(ev))
+	for _, e := range ev {
+		b.WriteString("<li>" + htmlEvidence(e) + "</li>")
+	}
+	b.WriteString("</ul></details>")
 }

@@ -47,12 +47,12 @@ var required = testtool.Required(env)
 // env makes the test required (see testtool).
 const env = "DRIFTMAP_PROMETHEUS_TEST"
 
-// TestPrometheusEndToEnd audits three demo trees with --output
-// prometheus=DIR/driftmap.prom, serves each DIR through a node_exporter's
-// textfile collector, scrapes the three with Prometheus (each target
-// labelled host=NAME), and requires that
+// TestPrometheusEndToEnd audits three demo trees, each with one run of
+// check --format json --output prometheus=DIR/driftmap.prom, serves each
+// DIR through a node_exporter's textfile collector, scrapes the three
+// with Prometheus (each target labelled host=NAME), and requires that
 // sum by (host) (driftmap_findings{severity="error"}) equals each tree's
-// summary.errors in check --format json, and that every host reports
+// summary.errors in the same run's JSON, and that every host reports
 // driftmap_last_run_success 1.
 func TestPrometheusEndToEnd(t *testing.T) {
 	prometheus := testtool.Find(t, env, "prometheus")
@@ -70,8 +70,8 @@ func TestPrometheusEndToEnd(t *testing.T) {
 	var targets []string
 	for _, h := range hosts {
 		dir := t.TempDir()
-		runDriftmap(t, bin, repo, append([]string{"check", "--output", "prometheus=" + filepath.Join(dir, "driftmap.prom")}, h.args...)...)
-		out := runDriftmap(t, bin, repo, append([]string{"check", "--format", "json"}, h.args...)...)
+		// One run writes both outputs compared: the textfile and the JSON.
+		out := runDriftmap(t, bin, repo, append([]string{"check", "--format", "json", "--output", "prometheus=" + filepath.Join(dir, "driftmap.prom")}, h.args...)...)
 		var doc struct {
 			Summary struct {
 				Errors *int `json:"errors"`

@@ -165,7 +165,7 @@ func Systemd(j Job) ([]byte, error) {
 	if err := j.check(); err != nil {
 		return nil, err
 	}
-	every := Span(j.Every)
+	every := span(j.Every)
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `# %[1]s.service
 [Unit]
@@ -190,13 +190,13 @@ OnUnitActiveSec=%[3]s
 
 [Install]
 WantedBy=timers.target
-`, Unit, ExecLine(j.Command()), every)
+`, Unit, execLine(j.Command()), every)
 	return b.Bytes(), nil
 }
 
-// Span writes d as a systemd time span (systemd.time(7)): "1h", "10min",
+// span writes d as a systemd time span (systemd.time(7)): "1h", "10min",
 // "90s", or a sum of them ("1h 30min").
-func Span(d time.Duration) string {
+func span(d time.Duration) string {
 	var parts []string
 	for _, u := range []struct {
 		d    time.Duration
@@ -213,12 +213,12 @@ func Span(d time.Duration) string {
 	return strings.Join(parts, " ")
 }
 
-// ExecLine is argv as the value of an Exec key (systemd.service(5),
+// execLine is argv as the value of an Exec key (systemd.service(5),
 // "Command lines"): a word with a space, a quote, a backslash, a ";" or
 // a control character, or an empty word, is double-quoted with C
 // escapes; "%" is written "%%" and "$" "$$" everywhere, so that no
 // specifier or variable is expanded.
-func ExecLine(argv []string) string {
+func execLine(argv []string) string {
 	words := make([]string, len(argv))
 	for i, w := range argv {
 		words[i] = execWord(w)

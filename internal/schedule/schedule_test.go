@@ -107,7 +107,7 @@ func TestLaunchdDecodes(t *testing.T) {
 	}
 }
 
-// TestExecLineSplits holds ExecLine to driftmap's reading of an Exec
+// TestExecLineSplits holds execLine to driftmap's reading of an Exec
 // line, which follows systemd's: the words come back as they were, but
 // for %% and $$, which systemd turns back into % and $ when it expands
 // specifiers and variables.
@@ -117,10 +117,10 @@ func TestExecLineSplits(t *testing.T) {
 		awkward.Command(),
 		{"/bin/x", "", "a b", "tab\there", "new\nline", "bell\a", "semi;", ";", `back\slash`, `'single'`, `"double"`, "-", "@x"},
 	} {
-		line := ExecLine(argv)
+		line := execLine(argv)
 		cmds, ok := systemd.SplitCommands(line)
 		if !ok || len(cmds) != 1 || cmds[0].Soft || cmds[0].Argv0 || cmds[0].Privileged {
-			t.Fatalf("ExecLine(%q) = %s: splits into %+v, ok %v", argv, line, cmds, ok)
+			t.Fatalf("execLine(%q) = %s: splits into %+v, ok %v", argv, line, cmds, ok)
 		}
 		var got []string
 		for _, w := range cmds[0].Words {
@@ -128,7 +128,7 @@ func TestExecLineSplits(t *testing.T) {
 			got = append(got, strings.ReplaceAll(w, "$$", "$"))
 		}
 		if !slices.Equal(got, argv) {
-			t.Errorf("ExecLine(%q) = %s: splits back into %q", argv, line, got)
+			t.Errorf("execLine(%q) = %s: splits back into %q", argv, line, got)
 		}
 	}
 }
@@ -142,8 +142,8 @@ func TestSpan(t *testing.T) {
 		25*time.Hour + 5*time.Second: "25h 5s",
 		2*time.Hour + 30*time.Minute: "2h 30min",
 	} {
-		if got := Span(d); got != want {
-			t.Errorf("Span(%s) = %q, want %q", d, got, want)
+		if got := span(d); got != want {
+			t.Errorf("span(%s) = %q, want %q", d, got, want)
 		}
 	}
 }

@@ -53,7 +53,7 @@ func auditedUnits(t *testing.T, root string) []string {
 			for _, l := range links {
 				units = append(units, l.Name())
 			}
-		case unitName.MatchString(name):
+		case isUnitName(name):
 			units = append(units, name)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/driftmap/driftmap/sources/systemd"
 )
 
 // Kind is what a line of verify's output reports.
@@ -59,11 +61,10 @@ type Report struct {
 	Line string
 }
 
-// unitSuffix is a unit name's type, as systemd.unit(5) lists them.
-const unitSuffix = `\.(?:service|socket|device|mount|automount|swap|target|path|timer|slice|scope)`
+// unitSuffix matches a unit name's type, one of systemd.Types.
+var unitSuffix = `\.(?:` + strings.Join(systemd.Types, "|") + `)`
 
 var (
-	unitName     = regexp.MustCompile(`^[A-Za-z0-9:_.\\@-]+` + unitSuffix + `$`)
 	prefixed     = regexp.MustCompile(`^([A-Za-z0-9:_.\\@-]+` + unitSuffix + `): (.*)$`)
 	fileWarning  = regexp.MustCompile(`^(/[^:]*):[0-9]+: `)
 	command      = regexp.MustCompile(`^Command (.+) is not executable: (.+)$`)
@@ -142,13 +143,19 @@ func parseLine(line string) Report {
 	return r
 }
 
+// isUnitName reports whether s is a valid unit name (systemd.ParseName).
+func isUnitName(s string) bool {
+	_, ok := systemd.ParseName(s)
+	return ok
+}
+
 // unitOfFile is the unit a unit file or drop-in belongs to:
 // ".../x.service" is x.service, ".../x.service.d/y.conf" x.service.
 func unitOfFile(p string) string {
-	if base := path.Base(p); unitName.MatchString(base) {
+	if base := path.Base(p); isUnitName(base) {
 		return base
 	}
-	if dir := path.Base(path.Dir(p)); strings.HasSuffix(dir, ".d") && unitName.MatchString(strings.TrimSuffix(dir, ".d")) {
+	if dir := path.Base(path.Dir(p)); strings.HasSuffix(dir, ".d") && isUnitName(strings.TrimSuffix(dir, ".d")) {
 		return strings.TrimSuffix(dir, ".d")
 	}
 	return ""
@@ -160,16 +167,4 @@ func compareReports(a, b Report) int {
 		strings.Compare(string(a.Kind), string(b.Kind)),
 		strings.Compare(a.Subject, b.Subject),
 		strings.Compare(a.Line, b.Line))
-}
-
-// String is the report as one line: "UNIT KIND SUBJECT: LINE", "-" for an
-// empty unit or subject.
-func (r Report) String() string {
-	dash := func(s string) string {
-		if s == "" {
-			return "-"
-		}
-		return s
-	}
-	return dash(r.Unit) + " " + string(r.Kind) + " " + dash(r.Subject) + ": " + r.Line
 }

@@ -186,14 +186,3 @@ func TestParseLines(t *testing.T) {
 		})
 	}
 }
-
-func TestReportString(t *testing.T) {
-	for r, want := range map[Report]string{
-		rep("a.service", MissingExec, "/opt/a", "a.service: Command /opt/a ..."): "a.service missing-exec /opt/a: a.service: Command /opt/a ...",
-		rep("", Other, "", "x"): "- other -: x",
-	} {
-		if got := r.String(); got != want {
-			t.Errorf("String() = %q, want %q", got, want)
-		}
-	}
-}

@@ -100,28 +100,10 @@ func parseBaseline(file string, data []byte) (*queries.Baseline, error) {
 		return fmt.Errorf("baseline %s:%d: %s", file, lineAt(data, off), fmt.Sprintf(format, args...))
 	}
 	// bad describes an error of Token or Decode; at is where the value
-	// being decoded starts (a type error's offset counts from there).
+	// being decoded starts (see describeJSONError).
 	bad := func(err error, at int64) error {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			// A Decoder's offsets do not always count from the start of
-			// the document; Unmarshal's do: the error is after reading
-			// Offset bytes.
-			var v any
-			if errors.As(json.Unmarshal(data, &v), &se) {
-				return fail(se.Offset-1, "not JSON (%v)", se)
-			}
-			return fail(dec.InputOffset(), "not JSON (%v)", se)
-		case errors.As(err, &te):
-			what := "a value"
-			if te.Field != "" {
-				what = te.Field
-			}
-			return fail(at+te.Offset, "%s must be %s, found %s", what, jsonKind(te.Type.Kind().String()), te.Value)
-		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-			return fail(int64(len(data)), "the document ends early")
+		if p, ok := describeJSONError(data, err, at); ok {
+			return fail(p.off, "%s", p.msg)
 		}
 		return fail(dec.InputOffset(), "not JSON (%v)", err)
 	}
@@ -199,6 +181,44 @@ func parseBaseline(file string, data []byte) (*queries.Baseline, error) {
 		return nil, fail(0, "no entries member")
 	}
 	return b, nil
+}
+
+// jsonProblem is what describeJSONError makes of an error decoding a
+// JSON document.
+type jsonProblem struct {
+	off   int64  // where in the document it is (for lineAt)
+	msg   string // what is wrong, quoting no value from the document
+	early bool   // the document ends early (off is its end)
+}
+
+// describeJSONError describes err, an error a json.Decoder reading data
+// from its start returned: a syntax error, a value of the wrong type or
+// the end of data before the end of the document. at is where the value
+// being decoded starts (a type error's offset counts from there). It
+// returns false for any other error, and for a syntax error that
+// json.Unmarshal does not find again.
+func describeJSONError(data []byte, err error, at int64) (jsonProblem, bool) {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		// A Decoder's offsets do not always count from the start of
+		// the document; Unmarshal's do: the error is after reading
+		// Offset bytes.
+		var v any
+		if errors.As(json.Unmarshal(data, &v), &se) {
+			return jsonProblem{off: se.Offset - 1, msg: fmt.Sprintf("not JSON (%v)", se)}, true
+		}
+	case errors.As(err, &te):
+		what := "a value"
+		if te.Field != "" {
+			what = te.Field
+		}
+		return jsonProblem{off: at + te.Offset, msg: fmt.Sprintf("%s must be %s, found %s", what, jsonKind(te.Type.Kind().String()), te.Value)}, true
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return jsonProblem{off: int64(len(data)), msg: "the document ends early", early: true}, true
+	}
+	return jsonProblem{}, false
 }
 
 // jsonKind names a Go kind as JSON calls it.

@@ -303,8 +303,8 @@ func (c *ctx) loadOpts(fsys rootfs.FS, live bool) (*sources.Snapshot, error) {
 	if home == "" {
 		return nil, &usageError{"no home directory: $HOME is not set", "pass --home /Users/NAME"}
 	}
-	if o.truth != "" && o.truth != sanctum.TruthInstance && o.truth != sanctum.TruthCatalog {
-		return nil, &usageError{fmt.Sprintf("--truth %s: want instance or catalog", exporters.Text(o.truth)), "--truth instance: instance.yaml owns enabled and port; --truth catalog: the catalog owns every fact it states"}
+	if err := checkTruth(o.truth); err != nil {
+		return nil, err
 	}
 	var prefixes []string
 	if c.flags.Changed("label-prefix") {
@@ -335,6 +335,15 @@ func (c *ctx) loadOpts(fsys rootfs.FS, live bool) (*sources.Snapshot, error) {
 		fmt.Fprintf(c.env.Stderr, "driftmap: note: applying node %s's overrides from %s\n", exporters.Text(snap.Instance.Node), exporters.Text(snap.Instance.File))
 	}
 	return snap, err
+}
+
+// checkTruth checks --truth: empty (driftmap.yaml's truth:, else
+// instance), instance or catalog.
+func checkTruth(truth string) error {
+	if truth != "" && truth != sanctum.TruthInstance && truth != sanctum.TruthCatalog {
+		return &usageError{fmt.Sprintf("--truth %s: want instance or catalog", exporters.Text(truth)), "--truth instance: instance.yaml owns enabled and port; --truth catalog: the catalog owns every fact it states"}
+	}
+	return nil
 }
 
 // hostname is this machine's short host name (up to the first dot), or

@@ -67,6 +67,7 @@ func TestFormatNames(t *testing.T) {
 		{"graph", graphFormats, mapAndGraphFormats(), "use --format dot, svg, mermaid or json"},
 		{"impact", answerFormats, exporters.ImpactFormats(), "use --format text or json"},
 		{"why", answerFormats, exporters.WhyFormats(), "use --format text or json"},
+		{"owners", answerFormats, exporters.OwnersFormats(), "use --format text or json"},
 		{"fix", fixFormats, exporters.FixFormats(), "use --format text or json"},
 		{"fleet", fleetFormats, exporters.FleetFormats(), "use --format text, json or html"},
 	} {

@@ -96,7 +96,7 @@ func runCheck(c *ctx, args []string) int {
 	if err := f.FormatCheck(c.env.Stdout, r); err != nil {
 		return c.fail(err)
 	}
-	if err := writeOutputs(outs, r); err != nil {
+	if err := writeOutputs(outs, r, false); err != nil {
 		return c.fail(err)
 	}
 	if len(snap.Graph.NodesOf(graph.Job)) == 0 && len(snap.Graph.NodesOf(graph.Service)) == 0 && len(snap.Graph.NodesOf(graph.Unit)) == 0 {
@@ -104,14 +104,7 @@ func runCheck(c *ctx, args []string) int {
 		fmt.Fprintf(c.env.Stderr, "driftmap: note: found no service, no systemd unit and no launchd job with a Label starting with %s\n", strings.Join(quoteAll(snap.Layout.LabelPrefixes), " or "))
 		fmt.Fprintf(c.env.Stderr, "driftmap: hint: --label-prefix= audits every launchd job; --workspace names the checkout holding sanctum/runtime_catalog.yaml\n")
 	}
-	if failOn >= 0 {
-		for _, fd := range findings {
-			if fd.Severity >= failOn {
-				return ExitFindings
-			}
-		}
-	}
-	return ExitOK
+	return findingsExit(failOn, findings, func(fd queries.Finding) queries.Severity { return fd.Severity })
 }
 
 // checkFailed ends a check whose audit could not run (err, a setup
@@ -126,10 +119,24 @@ func (c *ctx) checkFailed(f exporters.CheckFormatter, outs []output, started tim
 			c.fail(werr)
 		}
 	}
-	if werr := writeFailedOutputs(outs, r); werr != nil {
+	if werr := writeOutputs(outs, r, true); werr != nil {
 		c.fail(werr)
 	}
 	return c.fail(err)
+}
+
+// findingsExit is the exit code of a run that found findings:
+// ExitFindings when one is at or above failOn (severity reads a
+// finding's severity), ExitOK when none is or failOn is never (-1).
+func findingsExit[F any](failOn queries.Severity, findings []F, severity func(F) queries.Severity) int {
+	if failOn >= 0 {
+		for _, fd := range findings {
+			if severity(fd) >= failOn {
+				return ExitFindings
+			}
+		}
+	}
+	return ExitOK
 }
 
 // failOn returns --fail-on as a severity, or -1 for never (no finding

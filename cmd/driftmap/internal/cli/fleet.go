@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -72,14 +71,7 @@ func runFleet(c *ctx, args []string) int {
 	if err := f.FormatFleet(c.env.Stdout, fl); err != nil {
 		return c.fail(err)
 	}
-	if failOn >= 0 {
-		for _, fd := range fl.Findings {
-			if fd.Severity >= failOn {
-				return ExitFindings
-			}
-		}
-	}
-	return ExitOK
+	return findingsExit(failOn, fl.Findings, func(fd queries.HostFinding) queries.Severity { return fd.Severity })
 }
 
 // readReport reads and parses the check report of fleet. Any failure is
@@ -132,21 +124,14 @@ func parseReport(file string, data []byte) (*queries.HostReport, error) {
 	var doc reportDoc
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
+		p, ok := describeJSONError(data, err, 0)
 		switch {
-		case errors.As(err, &se):
-			return nil, fmt.Errorf("report %s:%d: not JSON (%v)", file, lineAt(data, se.Offset-1), se)
-		case errors.As(err, &te):
-			what := "a value"
-			if te.Field != "" {
-				what = te.Field
-			}
-			return nil, fmt.Errorf("report %s:%d: %s must be %s, found %s", file, lineAt(data, te.Offset), what, jsonKind(te.Type.Kind().String()), te.Value)
-		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-			return nil, fail("the document ends early")
+		case !ok:
+			return nil, fail("not a check report (%s)", exporters.Text(err.Error()))
+		case p.early:
+			return nil, fail("%s", p.msg)
 		}
-		return nil, fail("not a check report (%s)", exporters.Text(err.Error()))
+		return nil, fmt.Errorf("report %s:%d: %s", file, lineAt(data, p.off), p.msg)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fail("more data after the document")

@@ -14,7 +14,7 @@ import (
 var (
 	checkFormats  = []string{"text", "json", "dot", "html", "sarif", "github", "prometheus"}
 	graphFormats  = []string{"dot", "svg", "mermaid", "json"}
-	answerFormats = []string{"text", "json"} // impact and why
+	answerFormats = []string{"text", "json"} // impact, why and owners
 )
 
 // formatFlag registers --format, defaulting to the first of names.

@@ -52,30 +52,21 @@ func parseOutputs(values []string) ([]output, error) {
 }
 
 // writeOutputs formats r into each output's file, in the order given.
-func writeOutputs(outs []output, r *exporters.Report) error {
+// For a failed run (failed), it writes the report of a failed run into
+// the file of each output whose format reports one
+// (exporters.FailedRunFormatter) and leaves the other files as they are.
+func writeOutputs(outs []output, r *exporters.Report, failed bool) error {
 	for _, o := range outs {
 		var b bytes.Buffer
-		if err := o.f.FormatCheck(&b, r); err != nil {
-			return err
-		}
-		if err := writeFileAtomic(o.path, b.Bytes()); err != nil {
-			return &usageError{fmt.Sprintf("cannot write --output %s=%s: %s", o.format, o.path, rootfs.Reason(err)), "name a file in a directory that exists and can be written"}
-		}
-	}
-	return nil
-}
-
-// writeFailedOutputs writes the report of a failed run into the file of
-// each output whose format reports one (exporters.FailedRunFormatter);
-// the other files are left as they are.
-func writeFailedOutputs(outs []output, r *exporters.Report) error {
-	for _, o := range outs {
-		ff, ok := o.f.(exporters.FailedRunFormatter)
-		if !ok {
+		var err error
+		if !failed {
+			err = o.f.FormatCheck(&b, r)
+		} else if ff, ok := o.f.(exporters.FailedRunFormatter); ok {
+			err = ff.FormatFailedRun(&b, r)
+		} else {
 			continue
 		}
-		var b bytes.Buffer
-		if err := ff.FormatFailedRun(&b, r); err != nil {
+		if err != nil {
 			return err
 		}
 		if err := writeFileAtomic(o.path, b.Bytes()); err != nil {

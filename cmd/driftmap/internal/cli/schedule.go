@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/driftmap/driftmap/internal/schedule"
-	"github.com/driftmap/driftmap/sources/sanctum"
 )
 
 var scheduleCmd = &command{
@@ -153,10 +152,10 @@ func (c *ctx) auditFlags() ([]string, error) {
 	if o.node != "" {
 		flags = append(flags, "--node", o.node)
 	}
+	if err := checkTruth(o.truth); err != nil {
+		return nil, err
+	}
 	if o.truth != "" {
-		if o.truth != sanctum.TruthInstance && o.truth != sanctum.TruthCatalog {
-			return nil, &usageError{fmt.Sprintf("--truth %s: want instance or catalog", o.truth), "--truth instance: instance.yaml owns enabled and port; --truth catalog: the catalog owns every fact it states"}
-		}
 		flags = append(flags, "--truth", o.truth)
 	}
 	if o.systemdAll {
