@@ -3,6 +3,7 @@ package sanctum
 import (
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/driftmap/driftmap/sources/record"
 	"gopkg.in/yaml.v3"
@@ -35,7 +36,7 @@ func ApplyConfig(l *Layout, data []byte, file string) []record.Problem {
 	keys, _ := top.entries()
 	for _, k := range keys {
 		if !slices.Contains(configKeys, k.Value) {
-			top.problem(k.Line, k.Value, "unknown key %q in %s (known keys: instance, catalog, manifests, wrappers, launchd_dirs, label_prefixes, watchdog_patterns, services, artifacts, placeholders, ignore, node, truth)", k.Value, ConfigFile)
+			top.problem(k.Line, k.Value, "unknown key %q in %s (known keys: %s)", k.Value, ConfigFile, strings.Join(configKeys, ", "))
 		}
 	}
 	str := func(key string, dst *string) {
